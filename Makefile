@@ -1,0 +1,43 @@
+# The course's commands. A fresh machine needs only Python 3.11+ and the package index.
+#   make lab        create .venv if missing, then start JupyterLab on the course
+#   make test       lint + unit tests + every notebook (fast mode), in parallel
+#   make lint       ruff over helpers, tests, tools, data and the notebooks
+#   make exercises  regenerate exercises/ from solutions/
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+JOBS   ?= 2
+NOTEBOOK_DIRS := notebooks exercises solutions
+
+.PHONY: env lab test unit lint exercises clean-venv
+
+env: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed, found " + sys.version.split()[0] + ". Install it and run: make PYTHON=python3.11 lab")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+lab: env
+	$(BIN)/jupyter lab --notebook-dir=. notebooks/00_start_here.ipynb
+
+lint: env
+	$(BIN)/ruff check helpers tests tools data $(NOTEBOOK_DIRS)
+
+test: lint
+	COURSE_FAST=1 MPLBACKEND=Agg $(BIN)/python -m pytest -n $(JOBS) --dist loadfile \
+		--nbval-lax --nbval-cell-timeout=600 tests $(NOTEBOOK_DIRS)
+
+unit: env
+	$(BIN)/python -m pytest tests
+
+exercises: env
+	$(BIN)/python -m helpers.exercises
+
+clean-venv:
+	rm -rf $(VENV)
