@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 NOTEBOOK_DIRS := notebooks exercises solutions
 
-.PHONY: env lab test unit lint exercises clean-venv
+.PHONY: env lab test unit lint exercises clean clean-venv
 
 env: $(STAMP)
 
@@ -24,7 +24,7 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 lab: env
-	$(BIN)/jupyter lab --notebook-dir=. notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_start_here.ipynb
 
 lint: env
 	$(BIN)/ruff check helpers tests tools data $(NOTEBOOK_DIRS)
@@ -41,3 +41,6 @@ exercises: env
 
 clean-venv:
 	rm -rf $(VENV)
+
+clean: env
+	$(BIN)/python -m helpers.nbtools clean

@@ -15,6 +15,6 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-from helpers.mode import FAST, fast_mode, pick, seed_everything  # noqa: E402
+from helpers.mode import FAST, fast_mode, pick, seed_everything
 
 __all__ = ["FAST", "fast_mode", "pick", "seed_everything"]

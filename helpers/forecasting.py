@@ -1,0 +1,362 @@
+"""Turn a trained model into a forecast of the future, in the original units and dates.
+
+Two strategies reach several steps ahead:
+
+* **recursive** (:func:`recursive_forecast`): a one-step model predicts t+1, the
+  prediction is appended to the window as if it had been observed, and the model
+  is called again; errors can pile up, but one model serves every horizon;
+* **direct** (:func:`direct_forecast`): a model trained on ``horizon`` labels
+  predicts all of them in one call.
+
+Models work on scaled data, so :func:`inverse_scale` maps a forecast back to the
+original units, and :func:`future_index` / :func:`to_series` put it on the dates
+that follow the end of the series.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from helpers.validation import (
+    CourseInputError,
+    as_float_array,
+    check_index,
+    check_no_nans,
+    check_positive_int,
+)
+
+__all__ = [
+    "direct_forecast",
+    "future_index",
+    "inverse_scale",
+    "recursive_forecast",
+    "to_series",
+]
+
+
+def _history_array(history: Any) -> tuple[np.ndarray, bool]:
+    """Validate ``history``; return it as float32 of shape (T, F), and whether it was 1-D."""
+    if isinstance(history, pd.Series | pd.DataFrame):
+        check_index(history.index, name="history")
+    array = as_float_array(history, "history")
+    if array.ndim not in (1, 2):
+        raise CourseInputError(
+            f"history must be the scaled series itself, 1-D (time,) or 2-D (time, features); "
+            f"got {array.ndim}-D with shape {array.shape}. Pass the series, not windows cut "
+            "from it (for a single window X[i], use X[i] with shape (window, features))."
+        )
+    check_no_nans(array, "history")
+    one_d = array.ndim == 1
+    if one_d:
+        array = array[:, None]
+    return array.astype("float32"), one_d
+
+
+def _model_input_shape(model: Any) -> tuple[Any, ...] | None:
+    """The model's input shape such as (None, window, features), or None when unknown."""
+    if not callable(model):
+        raise CourseInputError(
+            f"model must be a Keras model (something you can call on a batch), got "
+            f"{type(model).__name__}."
+        )
+    try:
+        shape = model.input_shape
+    except (AttributeError, ValueError):
+        return None  # subclassed or not-yet-built models have no declared input
+    if isinstance(shape, list):
+        if len(shape) != 1:
+            raise CourseInputError(
+                f"The model has {len(shape)} inputs {shape}; forecasting here needs a model "
+                "with a single input, the window of past values."
+            )
+        shape = shape[0]
+    return tuple(shape) if shape is not None else None
+
+
+def _resolve_window(model: Any, data: np.ndarray, window: int | None) -> tuple[int, bool]:
+    """Check the model against the data; return (window, whether inputs are flat)."""
+    n_features = data.shape[1]
+    shape = _model_input_shape(model)
+    flat = False
+    model_window = None
+    if shape is not None:
+        if len(shape) == 3:
+            model_window = shape[1]
+            model_features = shape[2]
+            if model_features is not None and model_features != n_features:
+                raise CourseInputError(
+                    f"The model expects {model_features} feature(s) per time step (input "
+                    f"shape {shape}) but history has {n_features}. Pass the same columns, in "
+                    "the same order, that the model was trained on."
+                )
+        elif len(shape) == 2 and n_features == 1:
+            flat = True  # e.g. a Dense model on windows of shape (batch, window)
+            model_window = shape[1]
+        else:
+            raise CourseInputError(
+                f"The model's input shape is {shape}; forecasting needs a model that takes "
+                f"windows of shape (batch, window, features) = (batch, window, {n_features})."
+            )
+    if window is None:
+        if model_window is None:
+            reason = (
+                "its input shape is unknown (a subclassed or unbuilt model)"
+                if shape is None
+                else f"its input shape {shape} leaves the window length open"
+            )
+            raise CourseInputError(
+                f"Cannot tell how many past steps to feed the model: {reason}. Pass the "
+                "window length you trained with, for example window=12."
+            )
+        window = int(model_window)
+    else:
+        window = check_positive_int(window, "window")
+        if model_window is not None and window != model_window:
+            raise CourseInputError(
+                f"window={window} but the model was built for windows of {model_window} "
+                f"steps (input shape {shape}). Leave window=None to use {model_window}."
+            )
+    if data.shape[0] < window:
+        raise CourseInputError(
+            f"history has only {data.shape[0]} time steps but the model needs a window of "
+            f"{window}; pass a longer history (for example the whole scaled series)."
+        )
+    return window, flat
+
+
+def _call(model: Any, x: np.ndarray) -> np.ndarray:
+    """Call the model once on a batch of one window and return its output as NumPy."""
+    import keras
+
+    out = model(x, training=False)
+    if isinstance(out, list | tuple | dict):
+        raise CourseInputError(
+            f"The model returned {len(out)} outputs; forecasting needs a model with a "
+            "single output."
+        )
+    return np.asarray(keras.ops.convert_to_numpy(out), dtype="float32")
+
+
+def recursive_forecast(
+    model: Any, history: Any, steps: int, window: int | None = None
+) -> np.ndarray:
+    """Forecast ``steps`` values by feeding each one-step prediction back into the window.
+
+    Each step takes the last ``window`` rows of the (growing) series, predicts the
+    next row, and appends it. Every feature is predicted, so for a multivariate
+    series the model must output one value per column.
+
+    Args:
+        model: a one-step Keras model taking ``(batch, window, F)`` and returning
+            ``(batch, F)`` (``(batch, 1)`` for a univariate series).
+        history: the scaled series so far, shape (T,) or (T, F).
+        steps: how many future steps to predict.
+        window: how many past steps the model sees. Defaults to the model's
+            input length ``model.input_shape[1]``.
+
+    Returns:
+        The forecast, still scaled: shape (steps,) for 1-D history, (steps, F) for 2-D.
+
+    Raises:
+        CourseInputError: steps < 1, bad history (NaNs, wrong shape, shorter than
+            the window), a model whose input or output does not fit the series.
+    """
+    steps = check_positive_int(steps, "steps")
+    data, one_d = _history_array(history)
+    n_features = data.shape[1]
+    window, flat = _resolve_window(model, data, window)
+
+    buffer = np.empty((window + steps, n_features), dtype="float32")
+    buffer[:window] = data[-window:]
+    for step in range(steps):
+        x = buffer[step : step + window]
+        x = x.reshape(1, window) if flat else x[None]
+        out = _call(model, x)
+        if out.size != n_features or (out.ndim > 1 and out.shape[0] != 1):
+            per_step = out.size if out.ndim < 2 else int(np.prod(out.shape[1:]))
+            raise CourseInputError(
+                f"the model predicts {per_step} values per step (output shape {out.shape}) "
+                f"but the series has {n_features} feature(s); recursive forecasting needs a "
+                "one-step model whose output has one value per feature. For a multi-step "
+                "model use direct_forecast instead."
+            )
+        if not np.all(np.isfinite(out)):
+            raise CourseInputError(
+                f"The model predicted NaN or infinity at step {step + 1}; check that the "
+                "model trained properly and that history is scaled like the training data."
+            )
+        buffer[window + step] = out.reshape(n_features)
+    forecast = buffer[window:]
+    return forecast[:, 0].copy() if one_d else forecast.copy()
+
+
+def direct_forecast(model: Any, history: Any, window: int | None = None) -> np.ndarray:
+    """Forecast the whole horizon with one call of a multi-output model.
+
+    Args:
+        model: a Keras model trained on windows from :func:`helpers.windows.make_windows`
+            with ``horizon > 1``; it outputs ``(batch, h)`` or ``(batch, h, n_targets)``.
+        history: the scaled series so far, shape (T,) or (T, F).
+        window: past steps the model sees; defaults to ``model.input_shape[1]``.
+
+    Returns:
+        The scaled forecast for the window that ends at the last row of ``history``:
+        shape (h,) for a single target, (h, n_targets) for several.
+    """
+    data, _ = _history_array(history)
+    window, flat = _resolve_window(model, data, window)
+    x = data[-window:]
+    out = _call(model, x.reshape(1, window) if flat else x[None])
+    if out.ndim == 0 or out.shape[0] != 1 or out.ndim > 3:
+        raise CourseInputError(
+            f"The model returned shape {out.shape} for one window; direct forecasting "
+            "expects (1, horizon) or (1, horizon, n_targets)."
+        )
+    result = out[0]
+    if result.ndim == 2 and result.shape[1] == 1:
+        result = result[:, 0]
+    if not np.all(np.isfinite(result)):
+        raise CourseInputError(
+            "The model predicted NaN or infinity; check that the model trained properly and "
+            "that history is scaled like the training data."
+        )
+    return np.atleast_1d(result)
+
+
+def inverse_scale(scaler: Any, values: Any) -> np.ndarray:
+    """Undo a fitted scikit-learn scaler, for forecasts of any of the usual shapes.
+
+    Accepted shapes:
+
+    * (n,) for a scaler fitted on one column;
+    * (n, F) where F is the number of columns the scaler was fitted on;
+    * (N, h) for a scaler fitted on one column: every entry is unscaled (for
+      example the multi-step predictions of a univariate model);
+    * (N, h, F) for a scaler fitted on F columns.
+
+    Returns:
+        A float64 array with the same shape as ``values``.
+
+    Raises:
+        CourseInputError: the scaler is not fitted, or the number of columns does
+            not match the number it was fitted on.
+    """
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    if not hasattr(scaler, "inverse_transform"):
+        raise CourseInputError(
+            f"scaler must be a scikit-learn scaler such as MinMaxScaler or StandardScaler, "
+            f"got {type(scaler).__name__} (it has no inverse_transform method)."
+        )
+    not_fitted = CourseInputError(
+        f"This {type(scaler).__name__} is not fitted yet, so it cannot undo the scaling. "
+        "Call scaler.fit(train) on the training data first (fit it once, and only on "
+        "the training part), then use the same scaler here."
+    )
+    try:
+        check_is_fitted(scaler)
+    except NotFittedError:
+        raise not_fitted from None
+    array = as_float_array(values, "values")
+    n_columns = getattr(scaler, "n_features_in_", None)
+    shape = array.shape
+
+    def mismatch(width: int) -> CourseInputError:
+        return CourseInputError(
+            f"The scaler was fitted on {n_columns} column(s) but values has {width} "
+            f"(shape {shape}). Use the scaler fitted on exactly these columns: to unscale "
+            "only the target column, fit a separate scaler on that column of the training data."
+        )
+
+    if array.ndim == 0:
+        raise CourseInputError(
+            "values is a single number; pass an array, for example np.array([value])."
+        )
+    if array.ndim > 3:
+        raise CourseInputError(
+            f"values must have 1 to 3 dimensions, got shape {shape}; reshape it first."
+        )
+    if array.ndim == 1:
+        if n_columns not in (None, 1):
+            raise mismatch(1)
+        flat = array.reshape(-1, 1)
+    elif n_columns == 1:
+        flat = array.reshape(-1, 1)  # every entry is a value of the single scaled column
+    elif n_columns is None or shape[-1] == n_columns:
+        flat = array.reshape(-1, shape[-1])
+    else:
+        raise mismatch(shape[-1])
+    try:
+        restored = scaler.inverse_transform(flat)
+    except NotFittedError:
+        raise not_fitted from None
+    return np.asarray(restored, dtype="float64").reshape(shape)
+
+
+def future_index(index: pd.DatetimeIndex, steps: int) -> pd.DatetimeIndex:
+    """The ``steps`` dates that follow the end of ``index``, at its frequency.
+
+    >>> idx = pd.date_range("2020-01-01", periods=3, freq="MS")
+    >>> future_index(idx, 2).strftime("%Y-%m-%d").tolist()
+    ['2020-04-01', '2020-05-01']
+
+    Args:
+        index: the dates of the series (a Series or DataFrame is also accepted,
+            its index is used). Its ``freq`` is used, or inferred from the dates.
+        steps: how many future dates.
+
+    Raises:
+        CourseInputError: not a DatetimeIndex, or no frequency can be found.
+    """
+    steps = check_positive_int(steps, "steps")
+    if isinstance(index, pd.Series | pd.DataFrame):
+        index = index.index
+    if not isinstance(index, pd.DatetimeIndex):
+        raise CourseInputError(
+            f"Forecast dates need a DatetimeIndex, got {type(index).__name__}. Load the data "
+            "with helpers.data.load(...) or set one, e.g. series.index = pd.to_datetime(...)."
+        )
+    if len(index) == 0:
+        raise CourseInputError("The index is empty, so there is no last date to continue from.")
+    check_index(index, name="index")
+    freq = index.freq
+    if freq is None and len(index) >= 3:
+        inferred = pd.infer_freq(index)
+        freq = pd.tseries.frequencies.to_offset(inferred) if inferred else None
+    if freq is None:
+        raise CourseInputError(
+            f"The index has no frequency (index.freq is None) and none can be inferred from "
+            f"its {len(index)} date(s), so the future dates are unknown. Set one, for example "
+            "series = series.asfreq('MS') for monthly data or .asfreq('D') for daily data."
+        )
+    start = index[-1] + freq
+    return pd.date_range(start=start, periods=steps, freq=freq, name=index.name)
+
+
+def to_series(
+    values: Any, last_date_index: pd.DatetimeIndex, name: str = "forecast"
+) -> pd.Series:
+    """Put a 1-D forecast on the dates that follow ``last_date_index``.
+
+    Args:
+        values: the forecast, shape (steps,) (or (steps, 1)).
+        last_date_index: the index of the series the forecast continues.
+        name: the name of the returned Series.
+
+    Returns:
+        A Series indexed by :func:`future_index` ``(last_date_index, len(values))``.
+    """
+    array = as_float_array(values, "values")
+    if array.ndim == 2 and array.shape[1] == 1:
+        array = array[:, 0]
+    if array.ndim != 1:
+        raise CourseInputError(
+            f"to_series needs a 1-D forecast, got shape {array.shape}. For several targets "
+            "build a DataFrame: pd.DataFrame(values, index=future_index(index, len(values)), "
+            "columns=names)."
+        )
+    return pd.Series(array, index=future_index(last_date_index, len(array)), name=name)

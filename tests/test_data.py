@@ -1,0 +1,133 @@
+"""The bundled data: files, checksums, README table and the loader's errors."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import data
+from helpers.data import DATASETS, DataFileError, load, sha256_of, verify
+from helpers.validation import CourseInputError
+
+DATA = Path(data.__file__).resolve().parent.parent / "data"
+
+EXPECTED = {
+    # name: (rows, first, last, freq, columns)
+    "wine_sales": (176, "1980-01-01", "1994-08-01", "MS", ["sales"]),
+    "elec_equip": (257, "1995-01-01", "2016-05-01", "MS", ["index"]),
+    "seattle_weather": (
+        1461,
+        "2012-01-01",
+        "2015-12-31",
+        "D",
+        ["precipitation", "temp_max", "temp_min", "wind"],
+    ),
+    "us_macro": (203, "1959-01-01", "2009-07-01", "QS-JAN", None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_load_shape_dates_and_frequency(name):
+    rows, first, last, freq, columns = EXPECTED[name]
+    loaded = load(name)
+    assert len(loaded) == rows
+    assert loaded.index[0] == pd.Timestamp(first)
+    assert loaded.index[-1] == pd.Timestamp(last)
+    assert isinstance(loaded.index, pd.DatetimeIndex)
+    assert loaded.index.freqstr == freq
+    assert not loaded.isna().to_numpy().any()
+    if columns == ["sales"] or columns == ["index"]:
+        assert isinstance(loaded, pd.Series)
+        assert loaded.name == columns[0]
+    elif columns is not None:
+        assert list(loaded.columns) == columns
+
+
+def test_macro_has_growth_ingredients():
+    macro = load("us_macro")
+    assert {"realgdp", "realcons", "realinv"} <= set(macro.columns)
+    assert "year" not in macro.columns
+
+
+def test_first_column_is_iso_date():
+    for info in DATASETS.values():
+        header, first_row = (DATA / info.filename).read_text().splitlines()[:2]
+        assert header.split(",")[0] == "date"
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", first_row.split(",")[0])
+
+
+def test_checksums_readme_and_files_agree():
+    sums = data.expected_checksums(DATA)
+    readme = (DATA / "README.md").read_text()
+    assert set(sums) == {info.filename for info in DATASETS.values()}
+    for filename, digest in sums.items():
+        assert sha256_of(DATA / filename) == digest, filename
+        assert f"| `{filename}` | `{digest}` |" in readme, f"README checksum row for {filename}"
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    for path in DATA.iterdir():
+        if path.suffix == ".csv" or path.name == "SHA256SUMS":
+            shutil.copy(path, tmp_path / path.name)
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
+def test_unknown_name_lists_the_available_ones():
+    with pytest.raises(CourseInputError, match=r"Unknown dataset 'wine'.*wine_sales"):
+        load("wine")
+
+
+def test_file_name_given_instead_of_dataset_name_gets_a_hint():
+    with pytest.raises(CourseInputError, match=r"Did you mean 'wine_sales'"):
+        load("wine_sales_monthly.csv")
+
+
+def test_missing_file_says_how_to_restore(data_copy):
+    (data_copy / "wine_sales_monthly.csv").unlink()
+    with pytest.raises(DataFileError, match=r"not found.*git checkout -- data/wine_sales_monthly.csv"):
+        load("wine_sales")
+
+
+def test_edited_file_is_refused(data_copy):
+    path = data_copy / "elec_equip_monthly.csv"
+    path.write_text(path.read_text().replace("66.19", "66.20"))
+    with pytest.raises(DataFileError, match=r"was changed: its SHA-256"):
+        load("elec_equip")
+    assert len(load("elec_equip", check=False)) == 257  # readable when the check is off
+
+
+def test_missing_checksum_list(data_copy):
+    (data_copy / "SHA256SUMS").unlink()
+    with pytest.raises(DataFileError, match="checksum list"):
+        verify("wine_sales")
+
+
+def test_gap_in_dates_is_reported(data_copy):
+    path = data_copy / "wine_sales_monthly.csv"
+    lines = path.read_text().splitlines()
+    del lines[5]  # drop 1980-05
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(DataFileError, match=r"one row per MS period \(first missing: 1980-05-01\)"):
+        load("wine_sales", check=False)
+
+
+def test_unsorted_dates_are_reported(data_copy):
+    path = data_copy / "wine_sales_monthly.csv"
+    lines = path.read_text().splitlines()
+    lines[2], lines[3] = lines[3], lines[2]
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(CourseInputError, match="not in increasing order"):
+        load("wine_sales", check=False)
+
+
+def test_describe_flags_a_problem(data_copy):
+    (data_copy / "us_macro_quarterly.csv").unlink()
+    table = data.describe()
+    assert table.loc["wine_sales", "checksum"] == "ok"
+    assert table.loc["us_macro", "checksum"].startswith("PROBLEM")

@@ -1,0 +1,48 @@
+"""Fast mode switch and seeding."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from helpers.mode import fast_mode, pick, seed_everything
+
+
+@pytest.mark.parametrize(("value", "expected"), [("1", True), ("yes", True), ("0", False), ("", False)])
+def test_fast_mode_values(monkeypatch, value, expected):
+    monkeypatch.setenv("COURSE_FAST", value)
+    assert fast_mode() is expected
+    assert pick(full=200, fast=2) == (2 if expected else 200)
+
+
+def test_unset_means_full_mode(monkeypatch):
+    monkeypatch.delenv("COURSE_FAST", raising=False)
+    assert pick(full="full", fast="fast") == "full"
+
+
+def test_unclear_value_is_an_error(monkeypatch):
+    monkeypatch.setenv("COURSE_FAST", "maybe")
+    with pytest.raises(ValueError, match="COURSE_FAST='maybe' is not understood"):
+        fast_mode()
+
+
+def test_seed_everything_repeats_numpy_and_keras():
+    import keras
+
+    def draw():
+        seed_everything(7)
+        layer = keras.layers.Dense(3)
+        layer.build((None, 4))
+        return np.random.rand(3)  # noqa: NPY002, np.asarray(layer.kernel)
+
+    (a1, k1), (a2, k2) = draw(), draw()
+    np.testing.assert_array_equal(a1, a2)
+    np.testing.assert_array_equal(k1, k2)
+    seed_everything(8)
+    assert not np.array_equal(np.random.rand(3), a1)  # noqa: NPY002
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "3", True])
+def test_seed_must_be_a_non_negative_int(bad):
+    with pytest.raises(ValueError, match="seed must be a non-negative int"):
+        seed_everything(bad)

@@ -1,0 +1,135 @@
+"""Repository conventions: pinned environment, clean notebooks, offline, nbval coverage."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from helpers import nbtools
+from helpers.environment import read_pins
+
+ROOT = nbtools.repo_root()
+NOTEBOOKS = nbtools.course_notebooks()
+NB_IDS = [str(p.relative_to(ROOT)) for p in NOTEBOOKS]
+
+
+def conda_pins() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "environment.yml").read_text().splitlines():
+        match = re.match(r"^\s*-\s*([A-Za-z0-9_.\-]+)\s*==\s*(\S+)", line)
+        if match:
+            pins[match[1].lower()] = match[2]
+    return pins
+
+
+def test_environment_yml_matches_requirements():
+    pip_pins, conda = read_pins(ROOT / "requirements.txt"), conda_pins()
+    assert pip_pins, "requirements.txt has no pins"
+    differences = {
+        name: (pip_pins.get(name), conda.get(name))
+        for name in set(pip_pins) | set(conda)
+        if pip_pins.get(name) != conda.get(name)
+    }
+    assert not differences, f"requirements.txt vs environment.yml (pip, conda): {differences}"
+
+
+def test_environment_yml_uses_python_311():
+    assert re.search(r"^\s*-\s*python=3\.11\s*$", (ROOT / "environment.yml").read_text(), re.M)
+
+
+def test_core_stack_is_pinned():
+    pins = read_pins(ROOT / "requirements.txt")
+    assert pins["tensorflow"] == "2.21.0"
+    assert pins["keras"].startswith("3.")
+    for name in ["pandas", "numpy", "scikit-learn", "statsmodels", "matplotlib", "jupyterlab",
+                 "ipykernel", "nbval", "pytest", "pytest-xdist", "ruff", "nbformat"]:
+        assert name in pins, f"{name} is not pinned in requirements.txt"
+
+
+def test_ci_runs_make_test_only():
+    lines = [
+        line.strip()
+        for line in (ROOT / ".ci" / "run").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    commands = [line for line in lines if not line.startswith(("set ", "cd "))]
+    assert commands == ["make test"]
+
+
+def test_there_are_notebooks():
+    assert (ROOT / "notebooks" / "00_start_here.ipynb") in NOTEBOOKS
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NB_IDS)
+def test_notebook_is_committed_clean(path):
+    found = nbtools.problems(nbtools.read(path))
+    assert not found, f"{path.name}: {found}. Run `make clean` to strip outputs and metadata."
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NB_IDS)
+def test_notebook_structure(path):
+    nb = nbtools.read(path)
+    first = nb.cells[0]
+    assert first.cell_type == "markdown" and first.source.startswith("# "), "must open with a title"
+    assert re.search(r"you will learn|you will practise", first.source, re.I), (
+        "the first cell says what you will learn"
+    )
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code and "import helpers" in code[0].source or "from helpers" in code[0].source, (
+        "the first code cell is the setup cell importing helpers"
+    )
+    tail = "\n".join(c.source for c in nb.cells[-2:] if c.cell_type == "markdown")
+    assert re.search(r"summary", tail, re.I), "ends with a summary"
+    assert re.search(r"next", tail, re.I), "says what comes next"
+
+
+NETWORK = re.compile(
+    r"https?://|urlopen|urllib\.request|import requests|requests\.get|get_file\(|"
+    r"keras\.datasets|load_data\(|pd\.read_html|socket\.|tfds\.load|get_rdataset|webuse\("
+)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NB_IDS)
+def test_notebook_code_does_not_touch_the_network(path):
+    nb = nbtools.read(path)
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            match = NETWORK.search(cell.source)
+            assert not match, f"{path.name} cell {index} uses the network ({match[0]!r})"
+
+
+def test_helpers_do_not_touch_the_network():
+    for path in (ROOT / "helpers").glob("*.py"):
+        match = NETWORK.search(path.read_text())
+        assert not match, f"{path.name} uses the network ({match[0]!r})"
+
+
+def test_nbval_collects_every_notebook():
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "--nbval-lax", "-p", "no:xdist",
+         *nbtools.NOTEBOOK_DIRS],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    collected = {line.split("::")[0] for line in result.stdout.splitlines() if "::" in line}
+    missing = [nb for nb in NB_IDS if nb not in collected]
+    assert not missing, f"nbval does not collect {missing}\n{result.stdout[-2000:]}"
+
+
+def test_start_here_and_readme_link_every_notebook():
+    start = (ROOT / "notebooks" / "00_start_here.ipynb").read_text()
+    readme = (ROOT / "README.md").read_text()
+    for path in NOTEBOOKS:
+        rel = str(path.relative_to(ROOT))
+        assert rel in readme, f"README does not link {rel}"
+        if path.name != "00_start_here.ipynb":
+            assert path.name in start, f"00_start_here does not link {rel}"
+
+
+def test_makefile_targets():
+    makefile = (ROOT / "Makefile").read_text()
+    for target in ["lab:", "test:", "lint:", "exercises:", "env:"]:
+        assert re.search(rf"^{target}", makefile, re.M), target
+    assert "COURSE_FAST=1" in makefile and "--dist loadfile" in makefile and "--nbval-lax" in makefile
