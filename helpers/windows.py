@@ -117,15 +117,15 @@ def _prepare(values: Any, window: int, horizon: int, targets: Targets) -> _Prepa
     if isinstance(values, pd.Series | pd.DataFrame):
         check_index(values.index, name="values")
     array = as_float_array(values, "values")
-    if array.ndim == 1:
-        array = array[:, None]
-    elif array.ndim != 2:
+    if array.ndim not in (1, 2):
         raise CourseInputError(
             f"values must be 1-D (time,) or 2-D (time, features), got {array.ndim}-D with "
             f"shape {array.shape}. Pass the raw series, not windows that are already cut; "
             "for one series use series.to_numpy(), for several columns a DataFrame."
         )
-    check_no_nans(array, "values")
+    check_no_nans(array, "values")  # before reshaping, so a 1-D position reads as one number
+    if array.ndim == 1:
+        array = array[:, None]
     n_steps = array.shape[0]
     if window + horizon > n_steps:
         raise CourseInputError(
