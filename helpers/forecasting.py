@@ -324,9 +324,9 @@ def future_index(index: pd.DatetimeIndex, steps: int) -> pd.DatetimeIndex:
         raise CourseInputError("The index is empty, so there is no last date to continue from.")
     check_index(index, name="index")
     freq = index.freq
-    if freq is None and len(index) >= 3:
-        inferred = pd.infer_freq(index)
-        freq = pd.tseries.frequencies.to_offset(inferred) if inferred else None
+    if freq is None:
+        # freq="infer" guesses it from the dates (needs at least three), else leaves None.
+        freq = pd.DatetimeIndex(index, freq="infer").freq
     if freq is None:
         raise CourseInputError(
             f"The index has no frequency (index.freq is None) and none can be inferred from "
@@ -337,9 +337,7 @@ def future_index(index: pd.DatetimeIndex, steps: int) -> pd.DatetimeIndex:
     return pd.date_range(start=start, periods=steps, freq=freq, name=index.name)
 
 
-def to_series(
-    values: Any, last_date_index: pd.DatetimeIndex, name: str = "forecast"
-) -> pd.Series:
+def to_series(values: Any, last_date_index: pd.DatetimeIndex, name: str = "forecast") -> pd.Series:
     """Put a 1-D forecast on the dates that follow ``last_date_index``.
 
     Args:

@@ -286,9 +286,7 @@ class Windows:
         self.window: int = int(window)
         self.horizon: int = int(horizon)
         self.feature_names: list[str] = prepared.feature_names
-        self.target_names: list[str] = [
-            prepared.feature_names[c] for c in prepared.target_columns
-        ]
+        self.target_names: list[str] = [prepared.feature_names[c] for c in prepared.target_columns]
         self.n_samples: int = prepared.n_samples
         self.X, self.y = _cut(prepared, self.window, self.horizon)
         self._data = prepared.data
@@ -303,10 +301,7 @@ class Windows:
 
     def diagram(self) -> str:
         """One line showing which time steps are inputs and which are labels."""
-        return (
-            f"inputs: {_steps(-(self.window - 1), 0)} | "
-            f"labels: {_steps(1, self.horizon)}"
-        )
+        return f"inputs: {_steps(-(self.window - 1), 0)} | labels: {_steps(1, self.horizon)}"
 
     def __repr__(self) -> str:
         def names(items: list[str]) -> str:

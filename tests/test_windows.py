@@ -6,14 +6,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
 
-import helpers  # noqa: E402, F401  (sets the Keras backend before keras is imported)
-from helpers.validation import CourseInputError  # noqa: E402
-from helpers.windows import Windows, make_windows, windows_dataset  # noqa: E402
+import helpers  # noqa: F401  (sets the Keras backend before keras is imported)
+from helpers.validation import CourseInputError
+from helpers.windows import Windows, make_windows, windows_dataset
 
 
 def reference_windows(values, window, horizon, targets=None):
