@@ -4,17 +4,42 @@ Notebooks, exercises and solutions all import from here, so the plumbing
 (loading data, windowing, metrics, baselines, plotting, seeding, fast mode)
 is written, documented and tested once. The lesson code stays in the notebooks.
 
-Importing ``helpers`` quietens TensorFlow's C++ start-up log (unless you set
-``TF_CPP_MIN_LOG_LEVEL`` yourself) and selects the TensorFlow backend for Keras.
+Importing ``helpers`` selects the TensorFlow backend for Keras and imports
+TensorFlow with its C++ start-up messages silenced ("Could not find cuda
+drivers", "oneDNN custom operations are on", ...). Those lines are harmless on
+a CPU-only machine but look like errors in a notebook. Set ``COURSE_TF_LOGS=1``
+to see them.
 """
 
 from __future__ import annotations
 
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-from helpers.mode import FAST, fast_mode, pick, seed_everything
+def _import_tensorflow_quietly() -> None:
+    """Import TensorFlow and probe its devices with the process's stderr sent to /dev/null."""
+    if os.environ.get("COURSE_TF_LOGS"):
+        return
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    try:
+        saved = os.dup(2)
+    except OSError:  # no usable stderr file descriptor: nothing to silence
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        import tensorflow as tf
+
+        tf.config.list_physical_devices()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+_import_tensorflow_quietly()
+
+from helpers.mode import FAST, fast_mode, pick, seed_everything  # noqa: E402
 
 __all__ = ["FAST", "fast_mode", "pick", "seed_everything"]

@@ -17,9 +17,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
 from helpers.validation import CourseInputError, check_index
+
+import pandas as pd
 
 RESTORE_HINT = "Restore it with `git checkout -- data/{file}` (or re-clone the course)."
 

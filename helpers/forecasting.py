@@ -17,9 +17,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from helpers.validation import (
     CourseInputError,
     as_float_array,
@@ -27,6 +24,9 @@ from helpers.validation import (
     check_no_nans,
     check_positive_int,
 )
+
+import numpy as np
+import pandas as pd
 
 __all__ = [
     "direct_forecast",

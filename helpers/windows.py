@@ -20,9 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
-
 from helpers.validation import (
     CourseInputError,
     as_float_array,
@@ -30,6 +27,9 @@ from helpers.validation import (
     check_no_nans,
     check_positive_int,
 )
+
+import numpy as np
+import pandas as pd
 
 if TYPE_CHECKING:
     import tensorflow as tf

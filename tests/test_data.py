@@ -6,12 +6,12 @@ import re
 import shutil
 from pathlib import Path
 
-import pandas as pd
-import pytest
-
 from helpers import data
 from helpers.data import DATASETS, DataFileError, load, sha256_of, verify
 from helpers.validation import CourseInputError
+
+import pandas as pd
+import pytest
 
 DATA = Path(data.__file__).resolve().parent.parent / "data"
 

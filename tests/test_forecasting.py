@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
-import pytest
-from sklearn.preprocessing import MinMaxScaler, StandardScaler
-
 import helpers  # noqa: F401  (sets the Keras backend before keras is imported)
 from helpers.forecasting import (
     direct_forecast,
@@ -16,6 +11,11 @@ from helpers.forecasting import (
     to_series,
 )
 from helpers.validation import CourseInputError
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 keras = pytest.importorskip("keras")
 

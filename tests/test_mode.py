@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from helpers.mode import fast_mode, pick, seed_everything
+
 import numpy as np
 import pytest
-
-from helpers.mode import fast_mode, pick, seed_everything
 
 
 @pytest.mark.parametrize(("value", "expected"), [("1", True), ("yes", True), ("0", False), ("", False)])

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import nbformat
-
 from helpers import nbtools
+
+import nbformat
 
 SCRIPT = """\
 # %% [markdown]

@@ -6,10 +6,10 @@ import re
 import subprocess
 import sys
 
-import pytest
-
 from helpers import nbtools
 from helpers.environment import read_pins
+
+import pytest
 
 ROOT = nbtools.repo_root()
 NOTEBOOKS = nbtools.course_notebooks()

@@ -6,14 +6,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import helpers  # noqa: F401  (sets the Keras backend before keras is imported)
+from helpers.validation import CourseInputError
+from helpers.windows import Windows, make_windows, windows_dataset
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-
-import helpers  # noqa: F401  (sets the Keras backend before keras is imported)
-from helpers.validation import CourseInputError
-from helpers.windows import Windows, make_windows, windows_dataset
 
 
 def reference_windows(values, window, horizon, targets=None):

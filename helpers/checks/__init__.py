@@ -1,0 +1,185 @@
+"""Self-checks for the exercises: friendly verdicts that never crash.
+
+Every check takes the student's answer and prints one of three verdicts:
+
+* ``correct`` — the answer matches the reference;
+* ``not attempted`` — the placeholder (``...`` or ``None``) is still there;
+* ``wrong`` — with a specific hint (wrong shape, a missing ``tanh``, a scaler
+  fitted on the test set, a forecast that was not inverse-scaled...).
+
+A check never raises, whatever the student passes in: any error while
+checking becomes a ``wrong`` verdict that quotes it. The verdict is also
+returned (as a :class:`Verdict`) and logged, so :func:`summary` can list
+progress and a solution notebook can end with :func:`assert_all_correct`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+CORRECT, NOT_ATTEMPTED, WRONG = "correct", "not attempted", "wrong"
+_ICONS = {CORRECT: "✅", NOT_ATTEMPTED: "⏳", WRONG: "❌"}
+
+_LOG: dict[tuple[str, int], Verdict] = {}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of one check."""
+
+    exercise: str
+    task: int
+    status: str
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.status == CORRECT
+
+    def __str__(self) -> str:
+        label = {CORRECT: "correct", NOT_ATTEMPTED: "not attempted yet", WRONG: "not quite"}
+        return f"{_ICONS[self.status]} Task {self.task} {label[self.status]}: {self.message}"
+
+    def _ipython_display_(self) -> None:
+        # The check already printed the verdict; showing it again would only repeat it.
+        return None
+
+
+class Wrong(Exception):
+    """Raised inside a check to report a wrong answer with a hint."""
+
+
+class NotAttempted(Exception):
+    """Raised inside a check when the answer is still the placeholder."""
+
+
+def is_placeholder(value: Any) -> bool:
+    """True for the values exercise stubs use: ``...``, ``None`` and ``NotImplemented``."""
+    return value is Ellipsis or value is None or value is NotImplemented
+
+
+def require(value: Any, name: str) -> Any:
+    """Raise :class:`NotAttempted` when ``value`` is a placeholder; else return it."""
+    if is_placeholder(value):
+        raise NotAttempted(f"`{name}` is still `{value!r}`. Write your code under # YOUR CODE HERE.")
+    return value
+
+
+def check(exercise: str, task: int) -> Callable[[Callable[..., str]], Callable[..., Verdict]]:
+    """Decorator turning a function that returns a success message into a safe check.
+
+    The wrapped function raises :class:`Wrong` (with a hint) or
+    :class:`NotAttempted`; any other exception, including ones raised by the
+    student's own code, becomes a ``wrong`` verdict quoting it.
+    """
+
+    def decorate(func: Callable[..., str]) -> Callable[..., Verdict]:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Verdict:
+            try:
+                status, message = CORRECT, func(*args, **kwargs)
+            except NotAttempted as err:
+                status, message = NOT_ATTEMPTED, str(err)
+            except Wrong as err:
+                status, message = WRONG, str(err)
+            except Exception as err:  # a check must never crash
+                status = WRONG
+                message = f"checking your answer raised {type(err).__name__}: {err}"
+            verdict = Verdict(exercise, task, status, message)
+            _LOG[(exercise, task)] = verdict
+            print(verdict)
+            return verdict
+
+        return wrapper
+
+    return decorate
+
+
+def waiting(task: int, *values: Any) -> bool:
+    """Return True (and print a note) when any of ``values`` is still a placeholder.
+
+    Use it in cells that need an earlier answer::
+
+        if not checks.waiting(2, outputs):
+            plot(outputs)
+    """
+    pending = [v for v in values if is_placeholder(v)]
+    if pending:
+        print(f"⏳ waiting for task {task}: this cell runs once task {task} is answered.")
+        return True
+    return False
+
+
+def as_array(value: Any, name: str) -> np.ndarray:
+    """Convert an answer to a float array, or raise :class:`Wrong` saying what it was."""
+    if hasattr(value, "numpy") and callable(value.numpy):
+        value = value.numpy()
+    try:
+        array = np.asarray(value, dtype="float64")
+    except (TypeError, ValueError):
+        raise Wrong(
+            f"`{name}` should be a NumPy array of numbers, but it is a {type(value).__name__}."
+        ) from None
+    if array.dtype == object:
+        raise Wrong(f"`{name}` should be a NumPy array of numbers.")
+    return array
+
+
+def expect_shape(array: np.ndarray, shape: tuple[int, ...], name: str, meaning: str = "") -> None:
+    """Raise :class:`Wrong` when ``array.shape`` differs, with a hint for common slips."""
+    if array.shape == tuple(shape):
+        return
+    hint = ""
+    if sorted(array.shape) == sorted(shape):
+        hint = " The same sizes in another order: check the axis order (transposed?)."
+    elif array.size == int(np.prod(shape)):
+        hint = " It has the right number of values: you may need a reshape."
+    elif array.ndim == len(shape) - 1:
+        hint = " One dimension is missing (the batch dimension?)."
+    explain = f" ({meaning})" if meaning else ""
+    raise Wrong(f"`{name}` has shape {array.shape}, expected {tuple(shape)}{explain}.{hint}")
+
+
+def expect_close(array: np.ndarray, expected: np.ndarray, name: str, atol: float = 1e-5) -> None:
+    """Raise :class:`Wrong` when values differ by more than ``atol`` anywhere."""
+    if not np.all(np.isfinite(array)):
+        raise Wrong(f"`{name}` contains NaN or infinite values.")
+    diff = float(np.max(np.abs(array - expected))) if array.size else 0.0
+    if diff > atol:
+        raise Wrong(f"`{name}` has the right shape but its values differ from the reference "
+                    f"by up to {diff:.3g}.")
+
+
+def summary(exercise: str | None = None) -> list[Verdict]:
+    """Print and return the latest verdict of every task checked so far."""
+    verdicts = [v for (ex, _), v in sorted(_LOG.items()) if exercise in (None, ex)]
+    if not verdicts:
+        print("No task has been checked yet: run the check cell after each task.")
+    done = sum(bool(v) for v in verdicts)
+    for verdict in verdicts:
+        print(f"  {_ICONS[verdict.status]} task {verdict.task}: {verdict.status}")
+    if verdicts:
+        print(f"{done} of {len(verdicts)} checked tasks correct.")
+    return verdicts
+
+
+def assert_all_correct(exercise: str, tasks: int) -> None:
+    """Raise AssertionError unless tasks 1..``tasks`` of ``exercise`` were all checked correct.
+
+    Solution notebooks end with this (in a ``solution-only`` cell), so a solution
+    that stops passing its own checks fails the test suite.
+    """
+    missing = [t for t in range(1, tasks + 1) if (exercise, t) not in _LOG]
+    wrong = [str(_LOG[(exercise, t)]) for t in range(1, tasks + 1)
+             if (exercise, t) in _LOG and not _LOG[(exercise, t)]]
+    assert not missing, f"{exercise}: tasks never checked: {missing}"
+    assert not wrong, f"{exercise}: checks failed on the solution: {wrong}"
+
+
+def reset() -> None:
+    """Forget every logged verdict (used by tests)."""
+    _LOG.clear()
