@@ -2,7 +2,8 @@
 #   make lab        create .venv if missing, then start JupyterLab on the course
 #   make test       lint + unit tests + every notebook (fast mode), in parallel
 #   make lint       ruff over helpers, tests, tools, data and the notebooks
-#   make exercises  regenerate exercises/ from solutions/
+#   make exercises  regenerate exercises/ from solutions/ (and the course maps)
+#   make map        rewrite the course map in README.md and 00_start_here
 
 PYTHON ?= python3
 VENV   := .venv
@@ -11,7 +12,7 @@ STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 NOTEBOOK_DIRS := notebooks exercises solutions
 
-.PHONY: env lab test unit lint exercises clean clean-venv
+.PHONY: env lab test unit lint exercises map clean clean-venv
 
 env: $(STAMP)
 
@@ -38,6 +39,10 @@ unit: env
 
 exercises: env
 	$(BIN)/python -m helpers.exercises
+	$(BIN)/python -m helpers.nbtools map
+
+map: env
+	$(BIN)/python -m helpers.nbtools map
 
 clean-venv:
 	rm -rf $(VENV)

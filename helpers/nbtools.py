@@ -143,8 +143,70 @@ def from_percent(text: str) -> NotebookNode:
     return clean(nbformat.v4.new_notebook(cells=cells))
 
 
+MAP_START, MAP_END = "<!-- course-map:start -->", "<!-- course-map:end -->"
+
+
+def _title(path: Path) -> str:
+    first = read(path).cells[0].source.splitlines()[0]
+    return re.sub(r"^#\s*(Exercise\s+)?\d+\s*·\s*", "", first).replace(" (solution)", "").replace(" (exercise)", "").strip()
+
+
+def course_map(prefix: str = "", root: Path | None = None) -> str:
+    """The course map as a markdown table, one row per number NN, links relative to ``prefix``.
+
+    Built from the files themselves, so it cannot list a notebook that does not exist.
+    """
+    root = root or repo_root()
+    rows: dict[str, dict[str, Path]] = {}
+    for folder in NOTEBOOK_DIRS:
+        for path in sorted((root / folder).glob("[0-9][0-9]_*.ipynb")):
+            rows.setdefault(path.name[:2], {})[folder] = path
+    lines = [MAP_START, "", "| # | notebook | exercise | solution |", "|---|---|---|---|"]
+    for number, files in sorted(rows.items()):
+        cells = [number]
+        for folder, label in (("notebooks", None), ("exercises", "exercise"), ("solutions", "solution")):
+            path = files.get(folder)
+            if path is None:
+                cells.append("")
+            else:
+                text = label or _title(path)
+                cells.append(f"[{text}]({prefix}{folder}/{path.name})")
+        if "notebooks" not in files:
+            cells[1] = _title(next(iter(files.values())))
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", MAP_END]
+    return "\n".join(lines)
+
+
+def _replace_map(text: str, table: str) -> str:
+    start, end = text.find(MAP_START), text.find(MAP_END)
+    if start < 0 or end < start:
+        raise ValueError(f"the course map markers {MAP_START} ... {MAP_END} are missing")
+    return text[:start] + table + text[end + len(MAP_END):]
+
+
+def update_course_map(root: Path | None = None) -> list[Path]:
+    """Rewrite the course map in README.md and notebooks/00_start_here.ipynb; return changed files."""
+    root = root or repo_root()
+    changed = []
+    readme = root / "README.md"
+    new = _replace_map(readme.read_text(), course_map("", root))
+    if new != readme.read_text():
+        readme.write_text(new)
+        changed.append(readme)
+    start = root / "notebooks" / "00_start_here.ipynb"
+    nb = read(start)
+    for cell in nb.cells:
+        if MAP_START in cell.source:
+            cell.source = _replace_map(cell.source, course_map("../", root))
+    if dumps(clean(nb)) != start.read_text():
+        write(nb, start)
+        changed.append(start)
+    return changed
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``build SCRIPT NOTEBOOK``, ``clean [NOTEBOOK...]``, ``check``."""
+    """Command line: ``build SCRIPT NOTEBOOK``, ``clean [NOTEBOOK...]``, ``check``, ``map``."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["build"] and len(args) == 3:
         write(from_percent(Path(args[1]).read_text()), args[2])
@@ -154,6 +216,10 @@ def main(argv: list[str] | None = None) -> int:
         for path in paths:
             write(read(path), path)
         return 0
+    if args[:1] == ["map"]:
+        for path in update_course_map():
+            print(f"updated the course map in {path}")
+        return 0
     if args[:1] == ["check"]:
         bad = {p: problems(read(p)) for p in course_notebooks()}
         for path, issues in bad.items():
@@ -162,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if any(bad.values()) else 0
     print(
         "usage: python -m helpers.nbtools build SCRIPT.py NOTEBOOK.ipynb | clean [NB...] | check"
+        " | map"
     )
     return 2
 

@@ -123,9 +123,17 @@ def test_start_here_and_readme_link_every_notebook():
     readme = (ROOT / "README.md").read_text()
     for path in NOTEBOOKS:
         rel = str(path.relative_to(ROOT))
-        assert rel in readme, f"README does not link {rel}"
+        assert f"({rel})" in readme, f"README does not link {rel}: run `make map`"
         if path.name != "00_start_here.ipynb":
-            assert path.name in start, f"00_start_here does not link {rel}"
+            assert f"(../{rel})" in start, f"00_start_here does not link {rel}: run `make map`"
+
+
+def test_course_maps_are_up_to_date():
+    readme = (ROOT / "README.md").read_text()
+    assert nbtools.course_map("") in readme, "README's course map is stale: run `make map`"
+    start = nbtools.read(ROOT / "notebooks" / "00_start_here.ipynb")
+    cell = next(c.source for c in start.cells if nbtools.MAP_START in c.source)
+    assert nbtools.course_map("../") in cell, "00_start_here's course map is stale: run `make map`"
 
 
 def test_makefile_targets():
