@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from helpers.validation import CourseInputError, as_float_array, check_no_nans, check_positive_int
+
 import numpy as np
 import pandas as pd
-
-from helpers.validation import CourseInputError, as_float_array, check_no_nans, check_positive_int
 
 __all__ = ["evaluate", "mae", "mape", "mase", "per_horizon_errors", "rmse"]
 
@@ -229,9 +229,7 @@ def per_horizon_errors(
     return pd.Series(values, index=index, name=name, dtype="float64")
 
 
-def evaluate(
-    y_true: Any, y_pred: Any, y_train: Any = None, season: int = 1
-) -> dict[str, float]:
+def evaluate(y_true: Any, y_pred: Any, y_train: Any = None, season: int = 1) -> dict[str, float]:
     """All the course's metrics at once, ready for :func:`helpers.tables.comparison_table`.
 
     Returns:
