@@ -40,7 +40,7 @@ BEGIN = re.compile(r"^(?P<indent>\s*)# BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*# END SOLUTION\s*$")
 STUB = re.compile(r"^(?P<indent>\s*)# STUB: ?(?P<code>.*)$")
 PLACEHOLDER = "# YOUR CODE HERE"
-SOLUTION_ONLY = "solution-only"
+SOLUTION_ONLY = nbtools.SOLUTION_ONLY_TAG
 
 
 class ExerciseMarkupError(ValueError):

@@ -28,7 +28,9 @@ from nbformat import NotebookNode
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 NOTEBOOK_METADATA = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
 ALLOWED_CELL_METADATA = {"tags", "slideshow"}
+SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
 NOTEBOOK_DIRS = ("notebooks", "exercises", "solutions")
+SOLUTION_ONLY_TAG = "solution-only"
 
 _HEADER = re.compile(r"^# %%(?P<kind> \[markdown\])?(?P<meta>.*)$")
 
@@ -49,6 +51,24 @@ def course_notebooks(root: Path | None = None) -> list[Path]:
     return sorted(found)
 
 
+def slide_type(cell: NotebookNode, index: int) -> str:
+    """The slideshow role the course gives a cell when its author did not choose one.
+
+    The title and every ``##`` section start a slide, ``###`` headings a sub-slide,
+    solution-only cells are skipped, and everything else continues the current
+    slide (RISE and the static deck scroll long slides).
+    """
+    if SOLUTION_ONLY_TAG in cell.metadata.get("tags", []):
+        return "skip"
+    if cell.cell_type == "markdown":
+        first = cell.source.lstrip()
+        if index == 0 or first.startswith(("# ", "## ")):
+            return "slide"
+        if first.startswith("### "):
+            return "subslide"
+    return "-"
+
+
 def _cell_id(index: int) -> str:
     return f"cell-{index:03d}"
 
@@ -67,6 +87,8 @@ def clean(nb: NotebookNode) -> NotebookNode:
         cell.metadata = nbformat.from_dict(
             {k: v for k, v in cell.metadata.items() if k in ALLOWED_CELL_METADATA and v}
         )
+        if "slide_type" not in cell.metadata.get("slideshow", {}):
+            cell.metadata["slideshow"] = {"slide_type": slide_type(cell, index)}
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
@@ -89,6 +111,8 @@ def problems(nb: NotebookNode) -> list[str]:
         extra = set(cell.metadata) - ALLOWED_CELL_METADATA
         if extra:
             found.append(f"{where} has editor metadata {sorted(extra)}")
+        if "slide_type" not in cell.metadata.get("slideshow", {}):
+            found.append(f"{where} has no slideshow metadata")
         if cell.get("id") != _cell_id(index):
             found.append(f"{where} has id {cell.get('id')!r}, expected {_cell_id(index)!r}")
     return found

@@ -25,8 +25,21 @@ def test_from_percent_builds_cells_with_tags():
     assert [c.cell_type for c in nb.cells] == ["markdown", "code", "code"]
     assert nb.cells[0].source == "# Title\nSome *text*."
     assert nb.cells[1].source == "x = 1\nx"
-    assert nb.cells[2].metadata == {"tags": ["solution"]}
+    assert nb.cells[2].metadata["tags"] == ["solution"]
     assert nbtools.problems(nb) == []
+
+
+def test_slide_metadata_follows_headings_and_keeps_author_choices():
+    nb = nbtools.from_percent(
+        "# %% [markdown]\n# # T\n# %% [markdown]\n# text\n# %% [markdown]\n# ## Part\n"
+        "# %% [markdown]\n# ### Sub\n# %%\nx = 1\n# %% tags=[\"solution-only\"]\ny = 2\n"
+    )
+    kinds = [c.metadata["slideshow"]["slide_type"] for c in nb.cells]
+    assert kinds == ["slide", "-", "slide", "subslide", "-", "skip"]
+    nb.cells[4].metadata["slideshow"] = {"slide_type": "fragment"}
+    assert nbtools.clean(nb).cells[4].metadata["slideshow"]["slide_type"] == "fragment"
+    del nb.cells[1].metadata["slideshow"]
+    assert "cell 1 has no slideshow metadata" in nbtools.problems(nb)
 
 
 def test_clean_strips_outputs_counts_and_editor_metadata():
@@ -44,7 +57,7 @@ def test_clean_strips_outputs_counts_and_editor_metadata():
     assert any("has id" in p for p in found)
     cleaned = nbtools.clean(nb)
     assert nbtools.problems(cleaned) == []
-    assert cleaned.cells[2].metadata == {"tags": ["solution"]}
+    assert cleaned.cells[2].metadata["tags"] == ["solution"]
     assert nbtools.dumps(cleaned) == nbtools.dumps(nbtools.clean(cleaned))
 
 
