@@ -4,6 +4,9 @@
 #   make lint       ruff over helpers, tests, tools, data and the notebooks
 #   make exercises  regenerate exercises/ from solutions/ (and the course maps)
 #   make map        rewrite the course map in README.md and 00_start_here
+#   make results    run every notebook and solution in full mode -> results/RESULTS.md
+#   make html       executed HTML reading copies under site/html (full mode)
+#   make slides     offline reveal.js decks under site/slides (needs npm once)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -12,7 +15,7 @@ STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 NOTEBOOK_DIRS := notebooks exercises solutions
 
-.PHONY: env lab test unit lint exercises map clean clean-venv
+.PHONY: env lab test unit lint exercises map clean clean-venv results html slides
 
 env: $(STAMP)
 
@@ -49,3 +52,12 @@ clean-venv:
 
 clean: env
 	$(BIN)/python -m helpers.nbtools clean
+
+results: env
+	$(BIN)/python -m helpers.runner results
+
+html: env
+	$(BIN)/python -m helpers.runner html
+
+slides: env
+	$(BIN)/python -m helpers.runner slides

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -153,14 +154,109 @@ def html() -> int:
     return 0
 
 
+VENDOR_PACKAGES = ["reveal.js@4.6.1", "requirejs@2.3.7", "jquery@3.7.1", "font-awesome@4.7.0",
+                   "mathjax@2.7.9"]
+# What the decks load, relative to site/slides/: nothing comes from a CDN at view time.
+VENDOR_URLS = {
+    "reveal_url_prefix": "vendor/reveal.js",
+    "require_js_url": "vendor/requirejs/require.js",
+    "jquery_url": "vendor/jquery/dist/jquery.min.js",
+    "font_awesome_url": "vendor/font-awesome/css/font-awesome.min.css",
+    "mathjax_url": "vendor/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
+}
+_MATHJAX_PARTS = ["MathJax.js", "config", "extensions", "jax/input/TeX", "jax/output/CommonHTML",
+                  "jax/element", "localization/en", "fonts/HTML-CSS/TeX/woff"]
+
+
+def remote_references(html: str) -> list[str]:
+    """URLs a page would fetch from the network (scripts, styles, images), for the offline test."""
+    pattern = r"""(?:src|href)\s*=\s*["'](https?:)?//[^"']+|require\(\s*\[?\s*["']https?://|""" \
+              r"""@import\s+(?:url\()?["']?https?://|import\s[^;]*?from\s*["']https?://|""" \
+              r"""import\(\s*["']https?://"""
+    return [m.group(0) for m in re.finditer(pattern, html)]
+
+
+def render_slides(path: Path, out_dir: Path) -> Path:
+    """Write one notebook as a reveal.js deck that loads its assets from ``out_dir/vendor``."""
+    from nbconvert import SlidesExporter
+    from traitlets.config import Config
+
+    config = Config()
+    for key, value in VENDOR_URLS.items():
+        setattr(config.SlidesExporter, key, value)
+    config.SlidesExporter.reveal_scroll = True
+    source = executed_path(path) if executed_path(path).exists() else path
+    body, _ = SlidesExporter(config=config).from_filename(str(source))
+    # The reveal template always imports Mermaid from a CDN; the course has no Mermaid
+    # diagrams, so the import is dropped rather than vendored (it would be 20+ MB).
+    body = re.sub(r"<script type=\"module\">\s*import mermaid from '[^']*';\s*"
+                  r"mermaid\.initialize\([^)]*\);\s*</script>", "", body)
+    target = out_dir / path.with_suffix(".slides.html").name
+    target.write_text(body)
+    return target
+
+
+def vendor_assets(out_dir: Path) -> None:
+    """Install reveal.js and friends once with npm (build time only) and copy them next to the decks."""
+    import shutil
+    import subprocess
+
+    cache = ROOT / "build" / "slides-vendor"
+    modules = cache / "node_modules"
+    if not all((modules / p.split("@")[0]).exists() for p in VENDOR_PACKAGES):
+        npm = shutil.which("npm")
+        if npm is None:
+            raise SystemExit("make slides needs npm (Node.js) once, to fetch reveal.js, MathJax, "
+                             "jQuery, RequireJS and Font Awesome for offline decks. Install Node.js "
+                             "and run make slides again.")
+        cache.mkdir(parents=True, exist_ok=True)
+        subprocess.run([npm, "install", "--no-audit", "--no-fund", "--no-save", "--prefix",
+                        str(cache), *VENDOR_PACKAGES], check=True)
+    vendor = out_dir / "vendor"
+    for package in ("reveal.js", "requirejs", "jquery", "font-awesome"):
+        shutil.copytree(modules / package, vendor / package, dirs_exist_ok=True)
+    for part in _MATHJAX_PARTS:
+        source, target = modules / "mathjax" / part, vendor / "mathjax" / part
+        if source.is_dir():
+            shutil.copytree(source, target, dirs_exist_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+
+
+def slides() -> int:
+    """``make slides``: offline reveal.js decks of every notebook in notebooks/, with an index."""
+    out = SITE / "slides"
+    out.mkdir(parents=True, exist_ok=True)
+    vendor_assets(out)
+    decks = []
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        target = render_slides(path, out)
+        remote = remote_references(target.read_text())
+        if remote:
+            raise SystemExit(f"{target.name} still loads from the network: {remote[:3]}")
+        decks.append(target)
+    items = "\n".join(f'<li><a href="{d.name}">{d.name}</a></li>' for d in decks)
+    (out / "index.html").write_text(
+        "<!doctype html><meta charset='utf-8'><title>RNN forecasting course: slides</title>"
+        "<h1>Slides</h1><p>Arrow keys move between slides; S opens speaker notes. Decks use "
+        "executed notebooks when <code>make html</code> or <code>make results</code> ran first."
+        f"</p><ol>\n{items}\n</ol>\n"
+    )
+    print(f"Wrote {len(decks)} decks and {out / 'index.html'} (open it in a browser; works offline).")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description="Run the course's notebooks headless.")
-    parser.add_argument("command", choices=["results", "html"])
+    parser.add_argument("command", choices=["results", "html", "slides"])
     parser.add_argument("--fast", action="store_true", help="fast mode (for trying the runner)")
     args = parser.parse_args(argv)
     if args.command == "results":
         return results(fast=args.fast)
+    if args.command == "slides":
+        return slides()
     return html()
 
 

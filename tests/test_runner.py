@@ -1,0 +1,38 @@
+"""Headless runner pieces that run quickly: ordering, offline slide decks."""
+
+from __future__ import annotations
+
+import helpers  # noqa: F401
+from helpers import nbtools, runner
+
+ROOT = nbtools.repo_root()
+
+
+def test_run_order_is_course_order_with_notebook_before_solution():
+    order = [str(p.relative_to(ROOT)) for p in runner.run_order()]
+    assert order[0] == "notebooks/00_start_here.ipynb"
+    assert not any(name.startswith("exercises/") for name in order)
+    numbers = [name.split("/")[1][:2] for name in order]
+    assert numbers == sorted(numbers)
+    if "solutions/01_rnn_basics_solution.ipynb" in order and \
+            "notebooks/01_sequences_and_recurrent_neurons.ipynb" in order:
+        assert order.index("notebooks/01_sequences_and_recurrent_neurons.ipynb") < \
+            order.index("solutions/01_rnn_basics_solution.ipynb")
+
+
+def test_remote_references_are_detected():
+    html = ('<script src="https://cdn.example/x.js"></script><link href="//cdn/y.css">'
+            "<script type=module>import m from 'https://cdn/z.mjs';</script>"
+            '<script src="vendor/local.js"></script>')
+    found = runner.remote_references(html)
+    assert len(found) == 3
+    assert runner.remote_references('<script src="vendor/reveal.js/dist/reveal.js"></script>') == []
+
+
+def test_slide_deck_loads_nothing_from_the_network(tmp_path):
+    deck = runner.render_slides(ROOT / "notebooks" / "00_start_here.ipynb", tmp_path)
+    html = deck.read_text()
+    assert runner.remote_references(html) == []
+    assert 'src="vendor/requirejs/require.js"' in html
+    assert "vendor/reveal.js/dist/reveal.js" in html
+    assert html.count('<section') >= 5, "headings should start separate slides"
