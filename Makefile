@@ -1,7 +1,7 @@
 # The course's commands. A fresh machine needs only Python 3.11+ and the package index.
 #   make lab        create .venv if missing, then start JupyterLab on the course
 #   make test       lint + unit tests + every notebook (fast mode), in parallel
-#   make lint       ruff over helpers, tests, tools, data and the notebooks
+#   make lint       ruff over helpers, tests, data and the notebooks
 #   make exercises  regenerate exercises/ from solutions/ (and the course maps)
 #   make map        rewrite the course map in README.md and 00_start_here
 #   make results    run every notebook and solution in full mode -> results/RESULTS.md
@@ -31,7 +31,7 @@ lab: env
 	$(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_start_here.ipynb
 
 lint: env
-	$(BIN)/ruff check helpers tests tools data $(NOTEBOOK_DIRS)
+	$(BIN)/ruff check helpers tests data $(NOTEBOOK_DIRS)
 
 test: lint
 	COURSE_FAST=1 MPLBACKEND=Agg $(BIN)/python -m pytest -n $(JOBS) --dist loadfile \
