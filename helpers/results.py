@@ -148,3 +148,44 @@ def render_markdown(results: dict[str, Any]) -> str:
             if record.get("note"):
                 lines += ["", record["note"]]
     return "\n".join(lines) + "\n"
+
+
+HEADLINE_START, HEADLINE_END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def render_headline(results: dict[str, Any]) -> str:
+    """The README's short results section: each published table's rows, plus machine and times."""
+    lines = [HEADLINE_START, ""]
+    facts = results.get("machine", {})
+    notebooks = results.get("notebooks", {})
+    times = [f"{name.split('/')[-1][:2]} {info.get('wall_time_s', 0) / 60:.1f}"
+             for name, info in notebooks.items() if name.startswith("notebooks/")]
+    lines.append(
+        f"Full mode, measured by `make results` on: {facts.get('platform', '?')}, "
+        f"{facts.get('cpu cores', '?')} CPU cores, Python {facts.get('python', '?')}, no GPU. "
+        f"Whole course (notebooks and solutions): {results.get('total_wall_time_s', 0) / 60:.1f} min"
+        + (f"; per notebook (min): {', '.join(times)}." if times else ".")
+    )
+    for name, info in notebooks.items():
+        for record in info.get("published", []):
+            columns = record["table"]["columns"]
+            lines += ["", f"**{name}** — {record['dataset']}; {record['split']}; horizon "
+                      f"{record['horizon']}; {record['metric']}.", ""]
+            lines.append("| " + " | ".join(columns) + " |")
+            lines.append("|" + "---|" * len(columns))
+            for row in record["table"]["rows"]:
+                lines.append("| " + " | ".join(_fmt(row.get(c)) for c in columns) + " |")
+    lines += ["", "Details: [results/RESULTS.md](results/RESULTS.md).", "", HEADLINE_END]
+    return "\n".join(lines)
+
+
+def update_readme(readme: Path, results: dict[str, Any]) -> bool:
+    """Replace the README's results section with :func:`render_headline`; True if it changed."""
+    text = readme.read_text()
+    start, end = text.find(HEADLINE_START), text.find(HEADLINE_END)
+    if start < 0 or end < start:
+        raise ValueError(f"README has no {HEADLINE_START} ... {HEADLINE_END} section")
+    new = text[:start] + render_headline(results) + text[end + len(HEADLINE_END):]
+    if new != text:
+        readme.write_text(new)
+    return new != text

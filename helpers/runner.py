@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers import nbtools
-from helpers.results import RESULTS_ENV, machine, render_markdown
+from helpers.results import RESULTS_ENV, machine, render_markdown, update_readme
 
 ROOT = nbtools.repo_root()
 BUILD = ROOT / "build" / "executed"
@@ -111,6 +111,7 @@ def results(fast: bool = False) -> int:
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "results.json").write_text(json.dumps(data, indent=2) + "\n")
     (RESULTS / "RESULTS.md").write_text(render_markdown(data))
+    update_readme(ROOT / "README.md", data)
     failed = [n for n, f in facts.items() if f["status"] != "ok"]
     print(f"Wrote {RESULTS / 'RESULTS.md'} ({data['total_wall_time_s'] / 60:.1f} min).")
     if failed:

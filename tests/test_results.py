@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import json
-import re
 
 import helpers  # noqa: F401
 from helpers import nbtools
-from helpers.results import RESULTS_ENV, publish, render_markdown, table_to_json
+from helpers.results import (
+    HEADLINE_END,
+    HEADLINE_START,
+    RESULTS_ENV,
+    publish,
+    render_headline,
+    render_markdown,
+    table_to_json,
+    update_readme,
+)
 from helpers.validation import CourseInputError
 
 import pandas as pd
@@ -76,4 +84,21 @@ def test_committed_results_are_in_sync_and_complete():
         assert data["notebooks"][name]["published"], f"{name} published no table"
         assert data["notebooks"][name]["status"] == "ok"
     readme = (ROOT / "README.md").read_text()
-    assert re.search(r"Measured on:", readme), "README shows the headline results and the machine"
+    assert render_headline(data) in readme, "README's results section is stale: run `make results`"
+
+
+def test_readme_has_a_results_section():
+    readme = (ROOT / "README.md").read_text()
+    assert HEADLINE_START in readme and HEADLINE_END in readme
+
+
+def test_update_readme_replaces_only_the_section(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{HEADLINE_START}\nold\n{HEADLINE_END}\noutro\n")
+    data = {"machine": {"cpu cores": 2, "platform": "Linux", "python": "3.11"},
+            "total_wall_time_s": 60, "notebooks": {}}
+    assert update_readme(readme, data) is True
+    text = readme.read_text()
+    assert text.startswith("intro\n") and text.endswith("outro\n") and "old" not in text
+    assert "2 CPU cores" in text
+    assert update_readme(readme, data) is False
