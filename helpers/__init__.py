@@ -20,7 +20,10 @@ def _import_tensorflow_quietly() -> None:
     """Import TensorFlow and probe its devices with the process's stderr sent to /dev/null."""
     if os.environ.get("COURSE_TF_LOGS"):
         return
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # Level 3 also hides C++ "E0000 ... NodeDef mentions attribute use_unbounded_threadpool"
+    # lines that tf.data prints at every fit/predict once seed_everything() has made ops
+    # deterministic. They are harmless; real failures still raise Python exceptions.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     try:
         saved = os.dup(2)
     except OSError:  # no usable stderr file descriptor: nothing to silence

@@ -1,0 +1,34 @@
+"""Importing helpers keeps TensorFlow's C++ log lines out of notebooks, also while training."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from helpers import nbtools
+
+SCRIPT = """
+import helpers
+import keras
+import numpy as np
+
+helpers.seed_everything(1)  # deterministic ops: tf.data then logged 'E0000 ... NodeDef' lines
+x = np.zeros((64, 5, 2), dtype="float32")
+y = np.zeros((64, 2), dtype="float32")
+model = keras.Sequential([keras.Input((5, 2)), keras.layers.LSTM(3), keras.layers.Dense(2)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(x, y, epochs=1, validation_split=0.25, verbose=0)
+model.predict(x, verbose=0)
+print("trained")
+"""
+
+
+def test_training_after_seeding_prints_no_tensorflow_log_lines():
+    env = {k: v for k, v in os.environ.items() if k not in ("COURSE_TF_LOGS", "TF_CPP_MIN_LOG_LEVEL")}
+    result = subprocess.run([sys.executable, "-c", SCRIPT], cwd=nbtools.repo_root(), env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "trained" in result.stdout
+    assert "NodeDef mentions attribute" not in result.stderr, result.stderr[-2000:]
+    assert "E0000" not in result.stderr, result.stderr[-2000:]
