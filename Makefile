@@ -33,8 +33,11 @@ lab: env
 lint: env
 	$(BIN)/ruff check helpers tests data $(NOTEBOOK_DIRS)
 
+# Two pytest workers share two cores: one BLAS thread each avoids oversubscription,
+# which makes statsmodels fits (SARIMAX/VARMAX) many times slower.
 test: lint
-	COURSE_FAST=1 MPLBACKEND=Agg $(BIN)/python -m pytest -n $(JOBS) --dist loadfile \
+	COURSE_FAST=1 MPLBACKEND=Agg OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+		$(BIN)/python -m pytest -n $(JOBS) --dist loadfile \
 		--nbval-lax --nbval-cell-timeout=600 tests $(NOTEBOOK_DIRS)
 
 unit: env
