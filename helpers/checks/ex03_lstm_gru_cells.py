@@ -1,0 +1,310 @@
+"""Checks for exercise 03: an LSTM step, a GRU step, parameter counts, the forget-gate bias.
+
+Keras' layout, which the references follow:
+
+* LSTM: ``kernel`` (features, 4u), ``recurrent_kernel`` (u, 4u), ``bias`` (4u,), gate
+  blocks in the order **i, f, c, o** (input, forget, candidate, output);
+  ``c_t = f * c_prev + i * tanh(z_c)`` and ``h_t = o * tanh(c_t)``.
+* GRU with ``reset_after=True`` (the default): ``kernel`` (features, 3u),
+  ``recurrent_kernel`` (u, 3u), ``bias`` (2, 3u) with row 0 for the input part and row 1
+  for the recurrent part, blocks in the order **z, r, h** (update, reset, candidate);
+  the reset gate multiplies ``h_prev @ U_h + b_h`` *after* the product and
+  ``h_t = z * h_prev + (1 - z) * candidate``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from helpers.checks import Wrong, as_array, check, expect_shape, require
+
+import numpy as np
+
+EXERCISE = "03_lstm_gru_cells"
+TASKS = 4
+OPEN_FORGET_BIAS = 3.0
+LSTM_GATES = ("i", "f", "c", "o")
+GATE_NAMES = {"i": "input gate", "f": "forget gate", "c": "candidate", "o": "output gate"}
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+# ---------------------------------------------------------------------------
+# Task 1: one LSTM step
+# ---------------------------------------------------------------------------
+
+
+def reference_lstm_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias,
+                        order: tuple[int, ...] = (0, 1, 2, 3)) -> tuple[np.ndarray, np.ndarray]:
+    """One LSTM step in Keras' layout; ``order`` picks which block plays i, f, c, o."""
+    blocks = np.split(x_t @ kernel + h_prev @ recurrent_kernel + bias, 4, axis=-1)
+    z_i, z_f, z_c, z_o = (blocks[k] for k in order)
+    c = _sigmoid(z_f) * c_prev + _sigmoid(z_i) * np.tanh(z_c)
+    return _sigmoid(z_o) * np.tanh(c), c
+
+
+def lstm_case(seed: int = 5, batch: int = 4, features: int = 3, units: int = 2):
+    """Random inputs, states and weights (scale 0.8) for testing an LSTM step."""
+    rng = np.random.default_rng(seed)
+    x_t = rng.normal(size=(batch, features))
+    h_prev = np.tanh(rng.normal(size=(batch, units)))
+    c_prev = rng.normal(size=(batch, units))
+    kernel = rng.normal(scale=0.8, size=(features, 4 * units))
+    recurrent_kernel = rng.normal(scale=0.8, size=(units, 4 * units))
+    bias = rng.normal(scale=0.8, size=4 * units)
+    return x_t, h_prev, c_prev, kernel, recurrent_kernel, bias
+
+
+def _lstm_slips(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias) -> dict[str, tuple]:
+    z_i, z_f, z_c, z_o = np.split(x_t @ kernel + h_prev @ recurrent_kernel + bias, 4, axis=-1)
+    i, f, o, g = _sigmoid(z_i), _sigmoid(z_f), _sigmoid(z_o), np.tanh(z_c)
+    c = f * c_prev + i * g
+    slips: dict[str, tuple] = {}
+    for perm in itertools.permutations(range(4)):
+        if perm == (0, 1, 2, 3):
+            continue
+        used = "".join(LSTM_GATES[k] for k in perm)
+        slips[f"the gate blocks are in the wrong order: you read them as "
+              f"{', '.join(used)}, but Keras packs them as i, f, c, o "
+              f"(np.split(z, 4, axis=-1) gives i, f, c, o)"] = reference_lstm_step(
+            x_t, h_prev, c_prev, kernel, recurrent_kernel, bias, order=perm)
+    c_no_forget = c_prev + i * g
+    slips["the old cell state is not multiplied by the forget gate: c = f * c_prev + i * "
+          "candidate"] = (o * np.tanh(c_no_forget), c_no_forget)
+    c_tanh_gates = np.tanh(z_f) * c_prev + np.tanh(z_i) * g
+    slips["the gates use tanh; gates are sigmoids (values between 0 and 1), only the "
+          "candidate and the output squashing use tanh"] = (np.tanh(z_o) * np.tanh(c_tanh_gates),
+                                                            c_tanh_gates)
+    c_sig_cand = f * c_prev + i * _sigmoid(z_c)
+    slips["the candidate uses a sigmoid; it uses tanh so it can write negative values"] = (
+        o * np.tanh(c_sig_cand), c_sig_cand)
+    slips["h = o * c is missing the tanh: h = o * tanh(c)"] = (o * c, c)
+    slips["the output gate is missing: h = o * tanh(c)"] = (np.tanh(c), c)
+    c_no_input = f * c_prev + g
+    slips["the candidate is not multiplied by the input gate: c = f * c_prev + i * "
+          "candidate"] = (o * np.tanh(c_no_input), c_no_input)
+    return slips
+
+
+@check(EXERCISE, 1)
+def check_lstm_step(lstm_step: Any) -> str:
+    """Task 1: ``lstm_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias)`` -> ``(h, c)``."""
+    require(lstm_step, "lstm_step")
+    if not callable(lstm_step):
+        raise Wrong(f"`lstm_step` should be a function, but it is a {type(lstm_step).__name__}.")
+    case = lstm_case()
+    batch, units = case[1].shape
+    result = require(lstm_step(*(a.copy() for a in case)), "the value lstm_step returns")
+    if not isinstance(result, tuple | list) or len(result) != 2:
+        raise Wrong("`lstm_step` should return two arrays, the new hidden state and the new cell "
+                    "state: `return h, c`.")
+    h = as_array(require(result[0], "h"), "h")
+    c = as_array(require(result[1], "c"), "c")
+    expect_shape(h, (batch, units), "h", "batch, units")
+    expect_shape(c, (batch, units), "c", "batch, units")
+    want_h, want_c = reference_lstm_step(*case)
+
+    def same(a: np.ndarray, b: np.ndarray) -> bool:
+        return bool(np.allclose(a, b, atol=1e-6))
+
+    if same(h, want_h) and same(c, want_c):
+        return "h and c match the reference; the gate order i, f, c, o is right."
+    if same(h, want_c) and same(c, want_h):
+        raise Wrong("h and c are swapped: return the hidden state first, `return h, c`.")
+    for hint, (slip_h, slip_c) in _lstm_slips(*case).items():
+        if same(h, slip_h) and same(c, slip_c):
+            raise Wrong(f"close, but {hint}.")
+    if same(c, want_c):
+        raise Wrong("c is right but h is not: h = o * tanh(c), with the output gate "
+                    "o = sigmoid(block 4) and the NEW cell state c.")
+    raise Wrong("h and c differ from the reference. Compute z = x_t @ kernel + h_prev @ "
+                "recurrent_kernel + bias, split it in four (i, f, c, o), then "
+                "c = f * c_prev + i * tanh(z_c) and h = o * tanh(c).")
+
+
+# ---------------------------------------------------------------------------
+# Task 2: one GRU step (reset_after=True)
+# ---------------------------------------------------------------------------
+
+
+def reference_gru_step(x_t, h_prev, kernel, recurrent_kernel, bias, variant: str = "keras"):
+    """One GRU step, Keras' reset_after=True layout; ``variant`` gives common mistakes."""
+    x_z, x_r, x_h = np.split(x_t @ kernel + bias[0], 3, axis=-1)
+    r_z, r_r, r_h = np.split(h_prev @ recurrent_kernel + bias[1], 3, axis=-1)
+    z, r = _sigmoid(x_z + r_z), _sigmoid(x_r + r_r)
+    if variant == "swap_zr":
+        z, r = r, z
+    u_h = recurrent_kernel[:, 2 * recurrent_kernel.shape[0]:]
+    b_h = bias[1, 2 * recurrent_kernel.shape[0]:]
+    if variant == "reset_before":
+        candidate = np.tanh(x_h + (r * h_prev) @ u_h + b_h)
+    elif variant == "bias_outside_reset":
+        candidate = np.tanh(x_h + r * (h_prev @ u_h) + b_h)
+    elif variant == "no_reset":
+        candidate = np.tanh(x_h + r_h)
+    elif variant == "no_tanh":
+        candidate = x_h + r * r_h
+    else:
+        candidate = np.tanh(x_h + r * r_h)
+    if variant == "mix_reversed":
+        return (1.0 - z) * h_prev + z * candidate
+    return z * h_prev + (1.0 - z) * candidate
+
+
+def gru_case(seed: int = 6, batch: int = 4, features: int = 3, units: int = 2):
+    """Random inputs, state and weights (bias shape (2, 3u)) for testing a GRU step."""
+    rng = np.random.default_rng(seed)
+    x_t = rng.normal(size=(batch, features))
+    h_prev = np.tanh(rng.normal(size=(batch, units)))
+    kernel = rng.normal(scale=0.8, size=(features, 3 * units))
+    recurrent_kernel = rng.normal(scale=0.8, size=(units, 3 * units))
+    bias = rng.normal(scale=0.8, size=(2, 3 * units))
+    return x_t, h_prev, kernel, recurrent_kernel, bias
+
+
+GRU_HINTS = {
+    "reset_before": "the reset gate is applied before the matrix product, (r * h_prev) @ U_h; "
+                    "Keras' default (reset_after=True) applies it after: r * (h_prev @ U_h + b_h)",
+    "mix_reversed": "z and 1 - z are swapped: Keras keeps z of the old state, "
+                    "h = z * h_prev + (1 - z) * candidate",
+    "swap_zr": "the update and reset blocks are swapped: Keras packs them as z, r, h",
+    "bias_outside_reset": "the recurrent bias of the candidate sits outside the reset gate; "
+                          "with reset_after=True it is inside: r * (h_prev @ U_h + b_h), "
+                          "with b_h from bias[1]",
+    "no_reset": "the reset gate is not used in the candidate: multiply the recurrent part by r",
+    "no_tanh": "the candidate is missing its tanh",
+}
+
+
+@check(EXERCISE, 2)
+def check_gru_step(gru_step: Any) -> str:
+    """Task 2: ``gru_step(x_t, h_prev, kernel, recurrent_kernel, bias)`` -> new ``h``."""
+    require(gru_step, "gru_step")
+    if not callable(gru_step):
+        raise Wrong(f"`gru_step` should be a function, but it is a {type(gru_step).__name__}.")
+    case = gru_case()
+    batch, units = case[1].shape
+    result = require(gru_step(*(a.copy() for a in case)), "the value gru_step returns")
+    if isinstance(result, tuple | list) and len(result) == 2 and not np.isscalar(result[0]):
+        raise Wrong("`gru_step` should return only the new state h (a GRU has no separate cell "
+                    "state).")
+    h = as_array(result, "gru_step(...)")
+    expect_shape(h, (batch, units), "gru_step(...)", "batch, units")
+    if np.allclose(h, reference_gru_step(*case), atol=1e-6):
+        return "the GRU step matches Keras' reset_after=True formula."
+    for variant, hint in GRU_HINTS.items():
+        if np.allclose(h, reference_gru_step(*case, variant=variant), atol=1e-6):
+            raise Wrong(f"close, but {hint}.")
+    raise Wrong("the new state differs from the reference. Split x_t @ kernel + bias[0] and "
+                "h_prev @ recurrent_kernel + bias[1] into z, r, h blocks; z and r are sigmoids "
+                "of the sums, the candidate is tanh(input part + r * recurrent part).")
+
+
+# ---------------------------------------------------------------------------
+# Task 3: parameter counts
+# ---------------------------------------------------------------------------
+
+KINDS = ("SimpleRNN", "LSTM", "GRU")
+COUNT_CASES = ((1, 8), (3, 16), (8, 5))
+
+
+def keras_param_count(kind: str, features: int, units: int) -> int:
+    """What Keras counts for a default ``kind`` layer of ``units`` reading ``features``."""
+    import keras
+
+    layer = getattr(keras.layers, kind)(units)
+    layer.build((None, None, features))
+    return int(layer.count_params())
+
+
+def _count_slips(kind: str, f: int, u: int) -> dict[int, str]:
+    gates = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}[kind]
+    slips = {
+        gates * u * (u + f): "the bias is missing: each gate also has one bias per unit, "
+                             "u * (u + f + 1) per gate",
+        gates * f * (f + u + 1): "features and units are swapped: the recurrent kernel is "
+                                 "u x u, the kernel f x u",
+        gates * u * (f + 1): "the recurrent kernel (u x u) is missing",
+        gates * (u * u + f + 1): "the kernel is f x u, so it has f * u weights, not f",
+    }
+    if kind == "GRU":
+        slips[3 * u * (u + f + 1)] = ("that is the GRU with reset_after=False; Keras' default "
+                                      "reset_after=True has a second bias per gate, "
+                                      "3u(u + f + 2)")
+        slips[4 * u * (u + f + 1)] = "a GRU has three blocks (z, r, h), not four"
+    if kind == "LSTM":
+        slips[3 * u * (u + f + 1)] = "an LSTM has four blocks (i, f, c, o), not three"
+    return slips
+
+
+@check(EXERCISE, 3)
+def check_param_count(param_count: Any) -> str:
+    """Task 3: ``param_count(kind, features, units)`` for SimpleRNN, LSTM and GRU."""
+    require(param_count, "param_count")
+    if not callable(param_count):
+        raise Wrong(f"`param_count` should be a function, but it is a "
+                    f"{type(param_count).__name__}.")
+    for kind in KINDS:
+        for f, u in COUNT_CASES:
+            got = require(param_count(kind, f, u), f"param_count({kind!r}, {f}, {u})")
+            call = f"param_count({kind!r}, features={f}, units={u})"
+            if isinstance(got, bool) or not isinstance(got, int | np.integer | float | np.floating):
+                raise Wrong(f"{call} returned {got!r}; it should return a whole number.")
+            want = keras_param_count(kind, f, u)
+            if got == want:
+                continue
+            hint = _count_slips(kind, f, u).get(int(got)) if float(got).is_integer() else None
+            if hint:
+                raise Wrong(f"{call} = {got}, Keras counts {want}: {hint}.")
+            raise Wrong(f"{call} = {got}, but Keras counts {want}. Each block is a dense layer "
+                        "from the u + f numbers of [h_prev, x_t] to u units, plus a bias.")
+    return ("the formulas u(u+f+1), 4u(u+f+1) and 3u(u+f+2) match count_params() for "
+            f"{len(KINDS) * len(COUNT_CASES)} layers.")
+
+
+# ---------------------------------------------------------------------------
+# Task 4: opening the forget gate
+# ---------------------------------------------------------------------------
+
+
+@check(EXERCISE, 4)
+def check_opened_forget_gate(opened: Any) -> str:
+    """Task 4: a built ``keras.layers.LSTM`` whose forget-gate bias block is 3, the rest default."""
+    import keras
+
+    require(opened, "opened")
+    if not isinstance(opened, keras.layers.LSTM):
+        raise Wrong(f"`opened` should be a keras.layers.LSTM layer, not a {type(opened).__name__}.")
+    weights = opened.get_weights()
+    if not weights:
+        raise Wrong("`opened` has no weights yet: build it first (opened.build((None, None, "
+                    "features)) or call it once on an input), then change its bias.")
+    bias = np.asarray(weights[-1], dtype="float64")
+    units = opened.units
+    if bias.shape != (4 * units,):
+        raise Wrong(f"the bias has shape {bias.shape}, expected {(4 * units,)}; keep use_bias=True.")
+    blocks = dict(zip(LSTM_GATES, np.split(bias, 4), strict=True))
+    is_open = {gate: bool(np.allclose(block, OPEN_FORGET_BIAS)) for gate, block in blocks.items()}
+    if all(is_open.values()):
+        raise Wrong("every block of the bias is 3: only the forget gate's block, "
+                    "bias[units:2 * units], should change.")
+    if not is_open["f"]:
+        others = [GATE_NAMES[g] for g in LSTM_GATES if is_open[g]]
+        if others:
+            raise Wrong(f"you opened the {others[0]}: Keras packs the blocks as i, f, c, o, so "
+                        "the forget gate's bias is the second block, bias[units:2 * units].")
+        if np.allclose(blocks["f"], 1.0):
+            raise Wrong("the forget-gate bias is still Keras' default of 1: after changing the "
+                        "array from get_weights(), hand it back with opened.set_weights(...).")
+        raise Wrong(f"the forget-gate block bias[units:2 * units] is {blocks['f'].round(3)}; "
+                    "set all of it to 3.")
+    changed = [GATE_NAMES[g] for g in ("i", "c", "o") if not np.allclose(blocks[g], 0.0)]
+    if changed:
+        raise Wrong(f"the forget gate is open, but the {', '.join(changed)} bias changed too; "
+                    "leave the other blocks at Keras' default of 0.")
+    resting = 1.0 / (1.0 + np.exp(-OPEN_FORGET_BIAS))
+    return (f"with zero input the forget gate now sits at sigmoid(3) = {resting:.3f} instead of "
+            f"sigmoid(1) = {1.0 / (1.0 + np.exp(-1.0)):.3f}.")

@@ -1,0 +1,262 @@
+"""Checks for exercise 04: what recurrent layers return, stacking, Bidirectional, final states.
+
+The exercise feeds a batch ``x`` of shape (32, 10, 8) (32 sequences, 10 steps, 8
+features) to layers of 16 units.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from helpers.checks import Wrong, as_array, check, require
+
+import numpy as np
+
+EXERCISE = "04_keras_recurrent_layers"
+TASKS = 4
+BATCH, STEPS, FEATURES, UNITS = 32, 10, 8, 16
+
+
+def _as_shape(value: Any, name: str) -> tuple[int, ...]:
+    """A shape given as a tuple, list, array or TensorShape -> a tuple of ints."""
+    if getattr(value, "ndim", 0) > 1:
+        raise Wrong(f"`{name}` is an array or tensor of shape {tuple(value.shape)}; give only "
+                    "its shape, a tuple of ints: tuple(output.shape).")
+    if isinstance(value, str):
+        raise Wrong(f"`{name}` should be a shape, a tuple of ints like (32, 16), not {value!r}.")
+    try:
+        shape = tuple(int(d) for d in value)
+    except (TypeError, ValueError):
+        raise Wrong(f"`{name}` should be a shape, a tuple of ints like (32, 16), not "
+                    f"{value!r}.") from None
+    if not shape:
+        raise Wrong(f"`{name}` is empty; a shape has one entry per axis, like (32, 16).")
+    return shape
+
+
+# ---------------------------------------------------------------------------
+# Task 1: the outputs of LSTM(16, return_sequences=True, return_state=True)
+# ---------------------------------------------------------------------------
+
+
+@check(EXERCISE, 1)
+def check_lstm_shapes(lstm_shapes: Any) -> str:
+    """Task 1: the three output shapes (sequence, h, c) of the LSTM on a (32, 10, 8) batch."""
+    require(lstm_shapes, "lstm_shapes")
+    if isinstance(lstm_shapes, str) or not hasattr(lstm_shapes, "__len__"):
+        raise Wrong("`lstm_shapes` should be a tuple of three shapes, one per output, like "
+                    "((32, 10, 16), ..., ...).")
+    if len(lstm_shapes) > 0 and all(isinstance(d, int | np.integer) for d in lstm_shapes):
+        raise Wrong(f"`lstm_shapes` = {tuple(lstm_shapes)} is a single shape; with "
+                    "return_state=True the layer returns a list of tensors: give the shape of "
+                    "each.")
+    if len(lstm_shapes) == 2:
+        raise Wrong("an LSTM with return_state=True returns three tensors: the output sequence, "
+                    "the final hidden state h and the final carry (cell) state c.")
+    if len(lstm_shapes) != 3:
+        raise Wrong(f"`lstm_shapes` has {len(lstm_shapes)} entries; the layer returns three "
+                    "tensors (sequence, h, c).")
+    shapes = [_as_shape(s, f"lstm_shapes[{k}]") for k, s in enumerate(lstm_shapes)]
+    sequence, state = (BATCH, STEPS, UNITS), (BATCH, UNITS)
+    expected = [sequence, state, state]
+    if shapes == expected:
+        return ("(batch, steps, units) for the sequence, then (batch, units) for h and for c: "
+                "the states are the values after the last step only.")
+    if shapes[0] == state and sequence in shapes[1:]:
+        raise Wrong("the sequence comes first: the layer returns [sequence, h, c].")
+    if shapes[0] == state:
+        raise Wrong("the first output is the whole sequence: with return_sequences=True it keeps "
+                    f"the time axis, {sequence}.")
+    for shape, want in zip(shapes, expected, strict=True):
+        if shape == want[1:]:
+            raise Wrong(f"{shape} is missing the batch dimension: every output starts with the "
+                        f"batch size, {BATCH}.")
+        if FEATURES in shape[1:] and UNITS not in shape:
+            raise Wrong(f"{shape}: the last axis is the number of units ({UNITS}), not the "
+                        f"number of input features ({FEATURES}).")
+    if shapes[1] == sequence or shapes[2] == sequence:
+        raise Wrong("return_sequences applies to the output only; the states h and c are the "
+                    f"final states, each (batch, units) = {state}.")
+    raise Wrong(f"the shapes {shapes} are not what the layer returns; call it on `x` and print "
+                "each output's .shape.")
+
+
+# ---------------------------------------------------------------------------
+# Task 2: a stacked GRU
+# ---------------------------------------------------------------------------
+
+
+@check(EXERCISE, 2)
+def check_stacked_gru(model: Any) -> str:
+    """Task 2: >= 2 GRUs, sequences between them, recurrent dropout, Dropout, Dense(1), compiled."""
+    import keras
+
+    require(model, "model")
+    if not isinstance(model, keras.Model):
+        raise Wrong(f"`model` should be a Keras model (keras.Sequential([...])), not a "
+                    f"{type(model).__name__}.")
+    layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
+    grus = [layer for layer in layers if isinstance(layer, keras.layers.GRU)]
+    others = [layer for layer in layers if isinstance(layer, keras.layers.RNN | keras.layers.Bidirectional)
+              and not isinstance(layer, keras.layers.GRU)]
+    if len(grus) < 2:
+        if others:
+            raise Wrong(f"the model has {type(others[0]).__name__} layers; the task asks for a "
+                        "stack of GRU layers (keras.layers.GRU).")
+        raise Wrong(f"the model has {len(grus)} GRU layer(s); stack at least two.")
+    for position, gru in enumerate(grus[:-1], start=1):
+        if not gru.return_sequences:
+            raise Wrong(f"GRU number {position} feeds another GRU, so it must pass on the whole "
+                        "sequence: set return_sequences=True on it.")
+    if grus[-1].return_sequences:
+        raise Wrong("the last GRU has return_sequences=True, so the head would forecast at every "
+                    "step; the last recurrent layer should return only its final output.")
+    if not any(gru.recurrent_dropout > 0 for gru in grus):
+        raise Wrong("no GRU has recurrent_dropout: give at least one of them "
+                    "recurrent_dropout=0.2, which drops entries of the state h_prev in training.")
+    last_gru = layers.index(grus[-1])
+    head = layers[-1]
+    if not isinstance(head, keras.layers.Dense) or head.units != 1:
+        raise Wrong("the model should end with keras.layers.Dense(1), one forecast per window.")
+    if not any(isinstance(layer, keras.layers.Dropout) for layer in layers[last_gru + 1:-1]):
+        if any(isinstance(layer, keras.layers.Dropout) for layer in layers[:last_gru]):
+            raise Wrong("the Dropout layer sits before the last GRU; put it after the last GRU, "
+                        "right before the Dense(1) output.")
+        raise Wrong("add a keras.layers.Dropout(...) between the last GRU and the Dense(1) "
+                    "output.")
+    if not getattr(model, "compiled", False):
+        raise Wrong("the model is not compiled yet: call model.compile(optimizer='adam', "
+                    "loss='mse').")
+    out = model(np.zeros((2, STEPS, FEATURES), dtype="float32"))
+    shape = tuple(out.shape)
+    if shape != (2, 1):
+        raise Wrong(f"on a (2, {STEPS}, {FEATURES}) batch the model returns shape {shape}, "
+                    "expected (2, 1): one forecast per window. Check keras.Input(shape=(10, 8)).")
+    return (f"{len(grus)} stacked GRUs ({model.count_params():,} weights) with sequences between "
+            "them, recurrent dropout, and Dropout before the Dense(1) head.")
+
+
+# ---------------------------------------------------------------------------
+# Task 3: Bidirectional shapes and weights
+# ---------------------------------------------------------------------------
+
+
+def gru_params(features: int, units: int) -> int:
+    """Weights of a default (reset_after=True) GRU layer."""
+    return 3 * units * (units + features + 2)
+
+
+@check(EXERCISE, 3)
+def check_bidirectional(shape_concat: Any, shape_sum: Any, n_params: Any) -> str:
+    """Task 3: Bidirectional(GRU(16, return_sequences=True)) on (32, 10, 8): shapes and weights."""
+    require(shape_concat, "shape_concat")
+    require(shape_sum, "shape_sum")
+    require(n_params, "n_params")
+    concat = _as_shape(shape_concat, "shape_concat")
+    summed = _as_shape(shape_sum, "shape_sum")
+    want_concat, want_sum = (BATCH, STEPS, 2 * UNITS), (BATCH, STEPS, UNITS)
+    if concat == want_sum and summed == want_concat:
+        raise Wrong("the two shapes are swapped: concat puts the two directions side by side "
+                    f"(width {2 * UNITS}), sum adds them (width {UNITS}).")
+    for name, got, want in (("shape_concat", concat, want_concat), ("shape_sum", summed, want_sum)):
+        if got == want:
+            continue
+        if got == want[1:]:
+            raise Wrong(f"`{name}` = {got} is missing the batch dimension ({BATCH}).")
+        if got == (BATCH, want[2]):
+            raise Wrong(f"`{name}` = {got} has no time axis: the wrapped GRU has "
+                        "return_sequences=True, so the output keeps every step.")
+        if name == "shape_concat" and got == want_sum:
+            raise Wrong("with merge_mode='concat' the forward and backward outputs are put side "
+                        f"by side, so the width doubles: {want_concat}.")
+        if name == "shape_sum" and got == want_concat:
+            raise Wrong("merge_mode='sum' adds the two directions element by element, so the "
+                        f"width stays {UNITS}: {want_sum}.")
+        raise Wrong(f"`{name}` = {got} is not what the layer returns; print the output's .shape.")
+    if isinstance(n_params, bool) or not isinstance(n_params, int | np.integer | float | np.floating):
+        raise Wrong(f"`n_params` should be a number (use .count_params()), got {n_params!r}.")
+    one = gru_params(FEATURES, UNITS)
+    if n_params == 2 * one:
+        return (f"concat doubles the width to {2 * UNITS}, sum keeps {UNITS}; the layer holds "
+                f"two GRUs, {2 * one:,} weights.")
+    if n_params == one:
+        raise Wrong(f"{one} is the weight count of one GRU(16); Bidirectional adds a second copy "
+                    "with its own weights for the backward direction.")
+    if n_params == gru_params(FEATURES, 2 * UNITS):
+        raise Wrong("that is one GRU of 32 units; Bidirectional holds two GRUs of 16 units "
+                    "each, with their own weights.")
+    if n_params == 4 * one:
+        raise Wrong("that counts the weights of both merge modes' layers; give the count for "
+                    "one Bidirectional layer (the merge mode does not change it).")
+    raise Wrong(f"`n_params` = {n_params}, but the layer has {2 * one:,} weights; build it and "
+                "call .count_params().")
+
+
+# ---------------------------------------------------------------------------
+# Task 4: the last step of the sequence and the final state
+# ---------------------------------------------------------------------------
+
+
+@check(EXERCISE, 4)
+def check_last_step(sequence: Any, h: Any, c: Any, max_abs_diff: Any, same: Any) -> str:
+    """Task 4: ``sequence[:, -1]`` equals ``h``; ``max_abs_diff`` measures it, ``same`` says so."""
+    for value, name in ((sequence, "sequence"), (h, "h"), (c, "c"),
+                        (max_abs_diff, "max_abs_diff"), (same, "same")):
+        require(value, name)
+    sequence, h, c = as_array(sequence, "sequence"), as_array(h, "h"), as_array(c, "c")
+    if sequence.ndim == 2:
+        raise Wrong(f"`sequence` has shape {sequence.shape}, no time axis: create the layer with "
+                    "return_sequences=True.")
+    if sequence.ndim != 3:
+        raise Wrong(f"`sequence` should be 3-D (batch, steps, units), got shape {sequence.shape}.")
+    batch, _, units = sequence.shape
+    if h.shape != (batch, units) or c.shape != (batch, units):
+        raise Wrong(f"`h` and `c` should each have shape (batch, units) = {(batch, units)}, got "
+                    f"{h.shape} and {c.shape}. Unpack the three outputs: sequence, h, c = "
+                    "layer(x).")
+    last = sequence[:, -1, :]
+    true_diff = float(np.max(np.abs(last - h)))
+    if true_diff > 1e-5:
+        if np.allclose(last, c, atol=1e-5):
+            raise Wrong("`h` and `c` are swapped: the layer returns [sequence, h, c], and h is "
+                        "the output of the last step.")
+        raise Wrong("`sequence` and `h` do not come from the same call of the same layer; call "
+                    "it once and unpack: sequence, h, c = layer(x).")
+    if isinstance(max_abs_diff, bool):
+        raise Wrong("`max_abs_diff` should be a number, the largest absolute difference.")
+    try:
+        measured = float(np.asarray(max_abs_diff))
+    except (TypeError, ValueError):
+        raise Wrong("`max_abs_diff` should be one number: np.max(np.abs(a - b)).") from None
+    if np.ndim(max_abs_diff) > 0 and np.size(max_abs_diff) > 1:
+        raise Wrong("`max_abs_diff` should be one number: take np.max of the absolute differences.")
+    first_step = float(np.max(np.abs(sequence[:, 0, :] - h)))
+    every_step = float(np.max(np.abs(sequence - h[:, None, :])))
+    with_carry = float(np.max(np.abs(last - c)))
+
+    def matches(value: float) -> bool:
+        return bool(np.isclose(measured, value, rtol=1e-5, atol=1e-7))
+
+    if abs(measured - true_diff) > 1e-6:
+        if matches(with_carry):
+            raise Wrong("close, but you compared with the carry c; the output of a step is the "
+                        "hidden state h, so compare with h.")
+        if matches(first_step) and matches(every_step):
+            raise Wrong("close, but you compared h with the first step (or with every step); "
+                        "only the last step, sequence[:, -1], should equal it.")
+        if matches(first_step):
+            raise Wrong("close, but you compared the FIRST step, sequence[:, 0]; the final state "
+                        "belongs to the last step, sequence[:, -1].")
+        if matches(every_step):
+            raise Wrong("close, but you compared every step with h; only the last one, "
+                        "sequence[:, -1], should equal it.")
+        raise Wrong(f"`max_abs_diff` = {measured:.3g}, but the largest |sequence[:, -1] - h| is "
+                    f"{true_diff:.1e}; measure it with np.max(np.abs(sequence[:, -1] - h)).")
+    if not isinstance(same, bool | np.bool_):
+        raise Wrong(f"`same` should be True or False, not {same!r}: write it as a comparison, "
+                    "e.g. same = max_abs_diff < 1e-6.")
+    if not same:
+        raise Wrong(f"the difference is {measured:.1e}, float round-off at most, so `same` should "
+                    "be True: the final state h IS the last output.")
+    return (f"the last output and h agree to {measured:.1e}: return_state hands you the last "
+            "step's output again (and, for an LSTM, the carry c as well).")

@@ -1,0 +1,190 @@
+"""Exercise 04's checks: LSTM outputs, a stacked GRU, Bidirectional, final state vs last output."""
+
+from __future__ import annotations
+
+import helpers  # noqa: F401  (sets the Keras backend before keras is imported)
+from helpers import checks
+from helpers.checks import CORRECT, NOT_ATTEMPTED, WRONG
+from helpers.checks import ex04_keras_recurrent_layers as ex04
+
+import keras
+import numpy as np
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fresh_log():
+    checks.reset()
+    yield
+    checks.reset()
+
+
+JUNK = [None, ..., 3, "text", [1, 2], {"a": 1}, np.zeros(3), object(), lambda *a: 1 / 0]
+
+
+# --- task 1 ---
+
+def test_task1_lstm_shapes():
+    good = ((32, 10, 16), (32, 16), (32, 16))
+    assert ex04.check_lstm_shapes(good).status == CORRECT
+    assert ex04.check_lstm_shapes([[32, 10, 16], np.array([32, 16]), (32, 16)]).status == CORRECT
+    assert ex04.check_lstm_shapes(...).status == NOT_ATTEMPTED
+    two = ex04.check_lstm_shapes(((32, 10, 16), (32, 16)))
+    assert two.status == WRONG and "three tensors" in two.message
+    no_batch = ex04.check_lstm_shapes(((10, 16), (16,), (16,)))
+    assert no_batch.status == WRONG and "batch dimension" in no_batch.message
+    order = ex04.check_lstm_shapes(((32, 16), (32, 16), (32, 10, 16)))
+    assert order.status == WRONG and "sequence comes first" in order.message
+    last_only = ex04.check_lstm_shapes(((32, 16), (32, 16), (32, 16)))
+    assert last_only.status == WRONG and "keeps the time axis" in last_only.message
+    state_seq = ex04.check_lstm_shapes(((32, 10, 16), (32, 10, 16), (32, 10, 16)))
+    assert state_seq.status == WRONG and "final states" in state_seq.message
+    features = ex04.check_lstm_shapes(((32, 10, 8), (32, 8), (32, 8)))
+    assert features.status == WRONG and "number of units" in features.message
+    single = ex04.check_lstm_shapes((32, 10, 16))
+    assert single.status == WRONG and "single shape" in single.message
+    tensors = ex04.check_lstm_shapes(
+        keras.layers.LSTM(16, return_sequences=True, return_state=True)(np.zeros((32, 10, 8))))
+    assert tensors.status == WRONG and "give only its shape" in tensors.message
+
+
+# --- task 2 ---
+
+def stacked(first_sequences=True, last_sequences=False, recurrent_dropout=0.2, dropout="end",
+            kind=keras.layers.GRU, compiled=True, head_units=1):
+    layers = [keras.Input(shape=(10, 8))]
+    if dropout == "start":
+        layers.append(keras.layers.Dropout(0.2))
+    layers.append(kind(4, return_sequences=first_sequences, recurrent_dropout=recurrent_dropout))
+    if first_sequences:
+        layers.append(kind(4, return_sequences=last_sequences))
+    if dropout == "end":
+        layers.append(keras.layers.Dropout(0.2))
+    layers.append(keras.layers.Dense(head_units))
+    model = keras.Sequential(layers)
+    if compiled:
+        model.compile(optimizer="adam", loss="mse")
+    return model
+
+
+def test_task2_stacked_gru():
+    assert ex04.check_stacked_gru(stacked()).status == CORRECT
+    assert ex04.check_stacked_gru(...).status == NOT_ATTEMPTED
+    one = ex04.check_stacked_gru(stacked(first_sequences=False))
+    assert one.status == WRONG and "stack at least two" in one.message
+    last = ex04.check_stacked_gru(stacked(last_sequences=True))
+    assert last.status == WRONG and "last GRU has return_sequences=True" in last.message
+    no_rd = ex04.check_stacked_gru(stacked(recurrent_dropout=0.0))
+    assert no_rd.status == WRONG and "recurrent_dropout" in no_rd.message
+    no_dropout = ex04.check_stacked_gru(stacked(dropout=None))
+    assert no_dropout.status == WRONG and "add a keras.layers.Dropout" in no_dropout.message
+    early = ex04.check_stacked_gru(stacked(dropout="start"))
+    assert early.status == WRONG and "before the last GRU" in early.message
+    lstm = ex04.check_stacked_gru(stacked(kind=keras.layers.LSTM))
+    assert lstm.status == WRONG and "GRU" in lstm.message
+    not_compiled = ex04.check_stacked_gru(stacked(compiled=False))
+    assert not_compiled.status == WRONG and "not compiled" in not_compiled.message
+    head = ex04.check_stacked_gru(stacked(head_units=3))
+    assert head.status == WRONG and "Dense(1)" in head.message
+
+
+def test_task2_inner_layer_without_sequences():
+    # without keras.Input the mistake is not caught when the model is created
+    model = keras.Sequential([
+        keras.layers.GRU(4, recurrent_dropout=0.2),
+        keras.layers.GRU(4),
+        keras.layers.Dropout(0.2),
+        keras.layers.Dense(1),
+    ])
+    verdict = ex04.check_stacked_gru(model)
+    assert verdict.status == WRONG and "GRU number 1" in verdict.message
+
+
+# --- task 3 ---
+
+def test_task3_bidirectional():
+    assert ex04.check_bidirectional((32, 10, 32), (32, 10, 16), 2496).status == CORRECT
+    assert ex04.check_bidirectional(..., (32, 10, 16), 2496).status == NOT_ATTEMPTED
+    assert ex04.check_bidirectional((32, 10, 32), (32, 10, 16), ...).status == NOT_ATTEMPTED
+    concat = ex04.check_bidirectional((32, 10, 16), (32, 10, 16), 2496)
+    assert concat.status == WRONG and "width doubles" in concat.message
+    summed = ex04.check_bidirectional((32, 10, 32), (32, 10, 32), 2496)
+    assert summed.status == WRONG and "element by element" in summed.message
+    swapped = ex04.check_bidirectional((32, 10, 16), (32, 10, 32), 2496)
+    assert swapped.status == WRONG and "swapped" in swapped.message
+    no_time = ex04.check_bidirectional((32, 32), (32, 16), 2496)
+    assert no_time.status == WRONG and "no time axis" in no_time.message
+    one_gru = ex04.check_bidirectional((32, 10, 32), (32, 10, 16), 1248)
+    assert one_gru.status == WRONG and "second copy" in one_gru.message
+    wide = ex04.check_bidirectional((32, 10, 32), (32, 10, 16), 3 * 32 * (32 + 8 + 2))
+    assert wide.status == WRONG and "one GRU of 32 units" in wide.message
+
+
+def test_task3_reference_count_is_keras():
+    layer = keras.layers.Bidirectional(keras.layers.GRU(16, return_sequences=True))
+    layer.build((None, 10, 8))
+    assert layer.count_params() == 2 * ex04.gru_params(8, 16)
+
+
+# --- task 4 ---
+
+def lstm_outputs():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(3, 5, 2)).astype("float32")
+    keras.utils.set_random_seed(0)
+    sequence, h, c = keras.layers.LSTM(4, return_sequences=True, return_state=True)(x)
+    return np.asarray(sequence), np.asarray(h), np.asarray(c)
+
+
+def test_task4_last_step():
+    seq, h, c = lstm_outputs()
+    diff = float(np.max(np.abs(seq[:, -1] - h)))
+    assert ex04.check_last_step(seq, h, c, diff, diff < 1e-6).status == CORRECT
+    assert ex04.check_last_step(seq, h, c, ..., ...).status == NOT_ATTEMPTED
+    first = float(np.max(np.abs(seq[:, 0] - h)))
+    first_step = ex04.check_last_step(seq, h, c, first, False)
+    assert first_step.status == WRONG and "first step" in first_step.message
+    carry = float(np.max(np.abs(seq[:, -1] - c)))
+    with_c = ex04.check_last_step(seq, h, c, carry, False)
+    assert with_c.status == WRONG and "carry c" in with_c.message
+    every = float(np.max(np.abs(seq - h[:, None])))
+    every_step = ex04.check_last_step(seq, h, c, every, False)
+    assert every_step.status == WRONG and "every step" in every_step.message
+    swapped = ex04.check_last_step(seq, c, h, 0.0, True)
+    assert swapped.status == WRONG and "swapped" in swapped.message
+    not_bool = ex04.check_last_step(seq, h, c, diff, "yes")
+    assert not_bool.status == WRONG and "True or False" in not_bool.message
+    false = ex04.check_last_step(seq, h, c, diff, False)
+    assert false.status == WRONG and "should be True" in false.message
+    no_time = ex04.check_last_step(seq[:, -1], h, c, diff, True)
+    assert no_time.status == WRONG and "return_sequences=True" in no_time.message
+
+
+def test_task4_first_and_every_step_told_apart():
+    seq, h, c = lstm_outputs()
+    seq = seq.copy()
+    seq[:, 2] += 5.0  # the largest gap to h is now at step 2, not at the first step
+    first = float(np.max(np.abs(seq[:, 0] - h)))
+    first_step = ex04.check_last_step(seq, h, c, first, False)
+    assert first_step.status == WRONG and "FIRST step" in first_step.message
+    every = float(np.max(np.abs(seq - h[:, None])))
+    every_step = ex04.check_last_step(seq, h, c, every, False)
+    assert every_step.status == WRONG and "compared every step" in every_step.message
+
+
+# --- robustness ---
+
+@pytest.mark.parametrize("junk", JUNK, ids=lambda j: type(j).__name__)
+def test_no_check_raises_on_junk(junk):
+    seq, h, c = lstm_outputs()
+    verdicts = [
+        ex04.check_lstm_shapes(junk),
+        ex04.check_lstm_shapes((junk, junk, junk)),
+        ex04.check_stacked_gru(junk),
+        ex04.check_bidirectional(junk, junk, junk),
+        ex04.check_bidirectional((32, 10, 32), (32, 10, 16), junk),
+        ex04.check_last_step(junk, junk, junk, junk, junk),
+        ex04.check_last_step(seq, h, c, junk, junk),
+    ]
+    for verdict in verdicts:
+        assert verdict.status in (NOT_ATTEMPTED, WRONG)
