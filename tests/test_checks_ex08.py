@@ -1,0 +1,255 @@
+"""Exercise 08's checks: split and scaler, windows, naive baseline, LSTM."""
+
+from __future__ import annotations
+
+from helpers import checks
+from helpers.checks import CORRECT, NOT_ATTEMPTED, WRONG
+from helpers.checks import ex08_multivariate_temperature as ex08
+from helpers.data import load
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
+
+WINDOW = 14
+TEMP = 1  # position of temp_max among the columns
+
+
+@pytest.fixture(autouse=True)
+def _fresh_log():
+    checks.reset()
+    yield
+    checks.reset()
+
+
+# --- reference answers, computed here independently of the check module ---
+
+@pytest.fixture(scope="module")
+def weather():
+    return load("seattle_weather")
+
+
+@pytest.fixture(scope="module")
+def parts(weather):
+    # by position: 2012 is a leap year, so 2012-2013 is 366 + 365 days
+    return weather.iloc[:731], weather.iloc[731:1096], weather.iloc[1096:]
+
+
+@pytest.fixture(scope="module")
+def scaler(parts):
+    return StandardScaler().fit(parts[0])
+
+
+def window_by_hand(data, window=WINDOW):
+    X = np.array([data[i:i + window] for i in range(len(data) - window)])
+    y = data[window:, TEMP][:, None]
+    return X.astype("float32"), y.astype("float32")
+
+
+@pytest.fixture(scope="module")
+def windows(parts, scaler):
+    return window_by_hand(scaler.transform(parts[0]))
+
+
+@pytest.fixture(scope="module")
+def naive_mae(weather):
+    temp = weather["temp_max"].to_numpy()
+    return float(np.mean(np.abs(np.diff(temp)[-365:])))  # the last 365 days are 2015
+
+
+def lstm(input_shape=(WINDOW, 4), units=1, return_sequences=False, layer="LSTM"):
+    import keras
+
+    recurrent = getattr(keras.layers, layer)(4, return_sequences=return_sequences)
+    return keras.Sequential([keras.Input(shape=input_shape), recurrent, keras.layers.Dense(units)])
+
+
+JUNK = [None, ..., 3, "text", [1, 2], {"a": 1}, np.zeros(3), object(), pd.DataFrame()]
+
+
+# --- task 1 ---
+
+def test_task1_correct_and_placeholder(parts, scaler):
+    train, val, test = parts
+    assert ex08.check_split(train, val, test, scaler).status == CORRECT
+    fitted_on_frame = StandardScaler().fit(train.to_numpy())
+    assert ex08.check_split(train, val, test, fitted_on_frame).status == CORRECT
+    assert ex08.check_split(..., ..., ..., ...).status == NOT_ATTEMPTED
+    assert ex08.check_split(train, val, test, ...).status == NOT_ATTEMPTED
+
+
+def test_task1_shuffled_or_overlapping_splits(weather, parts, scaler):
+    shuffled = weather.sample(frac=1.0, random_state=0)
+    train, val, test = shuffled.iloc[:731], shuffled.iloc[731:1096], shuffled.iloc[1096:]
+    verdict = ex08.check_split(train, val, test, StandardScaler().fit(train))
+    assert verdict.status == WRONG and "shuffled" in verdict.message
+    resorted = ex08.check_split(train.sort_index(), val.sort_index(), test.sort_index(),
+                                StandardScaler().fit(train))
+    assert resorted.status == WRONG and "interleaved" in resorted.message
+    overlapping = weather.loc["2012":"2014"]
+    verdict = ex08.check_split(overlapping, parts[1], parts[2],
+                               StandardScaler().fit(overlapping))
+    assert verdict.status == WRONG and "share 365 day(s)" in verdict.message
+    by_fraction = ex08.check_split(weather.iloc[:1000], weather.iloc[1000:1200],
+                                   weather.iloc[1200:], scaler)
+    assert by_fraction.status == WRONG and "2012-2013" in by_fraction.message
+
+
+def test_task1_scaler_leaks(weather, parts):
+    train, val, test = parts
+    on_all = ex08.check_split(train, val, test, StandardScaler().fit(weather))
+    assert on_all.status == WRONG and "all the data" in on_all.message
+    on_test = ex08.check_split(train, val, test, StandardScaler().fit(test))
+    assert on_test.status == WRONG and "test year" in on_test.message
+    on_train_val = ex08.check_split(train, val, test, StandardScaler().fit(pd.concat([train, val])))
+    assert on_train_val.status == WRONG and "validation" in on_train_val.message
+    one_column = ex08.check_split(train, val, test, StandardScaler().fit(train[["temp_max"]]))
+    assert one_column.status == WRONG and "all four columns" in one_column.message
+    unfitted = ex08.check_split(train, val, test, StandardScaler())
+    assert unfitted.status == WRONG and "not fitted" in unfitted.message
+    minmax = ex08.check_split(train, val, test, MinMaxScaler().fit(train))
+    assert minmax.status == WRONG and "StandardScaler" in minmax.message
+
+
+def test_task1_parts_already_scaled(parts, scaler):
+    train, val, test = parts
+    scaled = pd.DataFrame(scaler.transform(train), index=train.index, columns=train.columns)
+    verdict = ex08.check_split(scaled, val, test, scaler)
+    assert verdict.status == WRONG and "raw weather values" in verdict.message
+
+
+# --- task 2 ---
+
+def test_task2_correct_and_placeholder(parts, scaler, windows):
+    X, y = windows
+    assert ex08.check_windows(X, y, parts[0], scaler).status == CORRECT
+    assert ex08.check_windows(X, y[:, 0], parts[0], scaler).status == CORRECT
+    assert ex08.check_windows(..., ..., parts[0], scaler).status == NOT_ATTEMPTED
+    assert ex08.check_windows(X, y, ..., ...).status == NOT_ATTEMPTED
+
+
+def test_task2_label_mistakes(parts, scaler, windows):
+    X, y = windows
+    train = parts[0]
+    raw = train.to_numpy()
+    scaled = scaler.transform(train)
+    off_by_one = scaled[WINDOW - 1:-1, TEMP][:, None]
+    verdict = ex08.check_windows(X, off_by_one, train, scaler)
+    assert verdict.status == WRONG and "off by one" in verdict.message
+    in_celsius = raw[WINDOW:, TEMP][:, None]
+    verdict = ex08.check_windows(X, in_celsius, train, scaler)
+    assert verdict.status == WRONG and "°C" in verdict.message
+    all_columns = scaled[WINDOW:]
+    verdict = ex08.check_windows(X, all_columns, train, scaler)
+    assert verdict.status == WRONG and "targets='temp_max'" in verdict.message
+    temp_min = scaled[WINDOW:, 2][:, None]
+    verdict = ex08.check_windows(X, temp_min, train, scaler)
+    assert verdict.status == WRONG and "temp_min" in verdict.message
+
+
+def test_task2_input_mistakes(weather, parts, scaler, windows):
+    X, y = windows
+    train = parts[0]
+    raw_X, _ = window_by_hand(train.to_numpy())
+    verdict = ex08.check_windows(raw_X, y, train, scaler)
+    assert verdict.status == WRONG and "raw values" in verdict.message
+    verdict = ex08.check_windows(X[:, :, TEMP:TEMP + 1], y, train, scaler)
+    assert verdict.status == WRONG and "all four" in verdict.message
+    verdict = ex08.check_windows(X.transpose(0, 2, 1), y, train, scaler)
+    assert verdict.status == WRONG and "swapped" in verdict.message
+    everything, labels = window_by_hand(scaler.transform(weather))
+    verdict = ex08.check_windows(everything, labels, train, scaler)
+    assert verdict.status == WRONG and "training part only" in verdict.message
+    verdict = ex08.check_windows(X[:, -7:], y, train, scaler)
+    assert verdict.status == WRONG and "WINDOW = 14" in verdict.message
+
+
+# --- task 3 ---
+
+def test_task3_correct_and_placeholder(naive_mae):
+    assert ex08.check_naive_mae(naive_mae).status == CORRECT
+    assert ex08.check_naive_mae(np.float32(naive_mae)).status == CORRECT
+    assert ex08.check_naive_mae(np.array([naive_mae])).status == CORRECT
+    assert ex08.check_naive_mae(...).status == NOT_ATTEMPTED
+
+
+def test_task3_wrong_answers(weather, naive_mae, scaler):
+    temp = weather["temp_max"].to_numpy()
+    errors = np.diff(temp)[-365:]
+    scaled_units = ex08.check_naive_mae(naive_mae / scaler.scale_[TEMP])
+    assert scaled_units.status == WRONG and "scaled units" in scaled_units.message
+    short = ex08.check_naive_mae(float(np.mean(np.abs(errors[1:]))))
+    assert short.status == WRONG and "364 days" in short.message
+    rmse = ex08.check_naive_mae(float(np.sqrt(np.mean(errors**2))))
+    assert rmse.status == WRONG and "ABSOLUTE" in rmse.message
+    signed = ex08.check_naive_mae(float(np.mean(errors)))
+    assert signed.status == WRONG and "signed" in signed.message
+    last_year = ex08.check_naive_mae(float(np.mean(np.abs(temp[-365:] - temp[-730:-365]))))
+    assert last_year.status == WRONG and "last year" in last_year.message
+    validation = ex08.check_naive_mae(float(np.mean(np.abs(np.diff(temp)[-730:-365]))))
+    assert validation.status == WRONG and "2014" in validation.message
+    other = ex08.check_naive_mae(1.0)
+    assert other.status == WRONG and "shift(1)" in other.message
+    several = ex08.check_naive_mae(np.abs(errors))
+    assert several.status == WRONG and "one number" in several.message
+
+
+# --- task 4 ---
+
+def test_task4_correct_and_placeholder(monkeypatch, naive_mae):
+    model = lstm()
+    monkeypatch.setenv("COURSE_FAST", "0")
+    full = ex08.check_lstm(model, 0.95 * naive_mae)
+    assert full.status == CORRECT and "beats" in full.message
+    assert ex08.check_lstm(model, 1.05 * naive_mae).status == CORRECT
+    monkeypatch.setenv("COURSE_FAST", "1")
+    fast = ex08.check_lstm(model, 3.0 * naive_mae)
+    assert fast.status == CORRECT and "full mode" in fast.message
+    assert ex08.check_lstm(..., ...).status == NOT_ATTEMPTED
+    assert ex08.check_lstm(model, ...).status == NOT_ATTEMPTED
+
+
+def test_task4_wrong_models():
+    transposed = ex08.check_lstm(lstm(input_shape=(4, WINDOW)), 2.2)
+    assert transposed.status == WRONG and "swapped" in transposed.message
+    one_feature = ex08.check_lstm(lstm(input_shape=(WINDOW, 1)), 2.2)
+    assert one_feature.status == WRONG and "all four" in one_feature.message
+    sequences = ex08.check_lstm(lstm(return_sequences=True), 2.2)
+    assert sequences.status == WRONG and "return_sequences=False" in sequences.message
+    two_outputs = ex08.check_lstm(lstm(units=2), 2.2)
+    assert two_outputs.status == WRONG and "Dense(1)" in two_outputs.message
+    gru = ex08.check_lstm(lstm(layer="GRU"), 2.2)
+    assert gru.status == WRONG and "no LSTM layer" in gru.message
+    import keras
+
+    unbuilt = ex08.check_lstm(keras.Sequential([keras.layers.LSTM(4), keras.layers.Dense(1)]), 2.2)
+    assert unbuilt.status == WRONG and "keras.Input" in unbuilt.message
+
+
+def test_task4_wrong_errors(monkeypatch, naive_mae):
+    model = lstm()
+    scaled_units = ex08.check_lstm(model, naive_mae / 7.3)
+    assert scaled_units.status == WRONG and "scaled units" in scaled_units.message
+    monkeypatch.setenv("COURSE_FAST", "0")
+    far_above = ex08.check_lstm(model, 1.5 * naive_mae)
+    assert far_above.status == WRONG and "well above" in far_above.message
+    monkeypatch.setenv("COURSE_FAST", "1")
+    assert ex08.check_lstm(model, 1.5 * naive_mae).status == CORRECT  # too short to judge
+
+
+# --- junk ---
+
+@pytest.mark.parametrize("junk", JUNK, ids=lambda j: type(j).__name__)
+def test_no_check_raises_on_junk(junk, parts, scaler):
+    verdicts = [
+        ex08.check_split(junk, junk, junk, junk),
+        ex08.check_split(*parts, junk),
+        ex08.check_windows(junk, junk, junk, junk),
+        ex08.check_windows(junk, junk, parts[0], scaler),
+        ex08.check_naive_mae(junk),
+        ex08.check_lstm(junk, junk),
+        ex08.check_lstm(lstm(), junk),
+    ]
+    for verdict in verdicts:
+        assert verdict.status in (NOT_ATTEMPTED, WRONG)
