@@ -98,15 +98,32 @@ def run_all(paths: list[Path], fast: bool = False) -> dict[str, Any]:
     return facts
 
 
-def results(fast: bool = False) -> int:
-    """``make results``: run everything, write results/results.json and RESULTS.md."""
-    start = time.perf_counter()
-    facts = run_all(run_order(), fast=fast)
+def results(fast: bool = False, only: list[str] | None = None) -> int:
+    """``make results``: run everything, write results/results.json and RESULTS.md.
+
+    With ``only`` (paths from the repository root), run just those notebooks and
+    merge them into the existing results; the total is the sum of the per-notebook times.
+    """
+    paths = run_order()
+    previous: dict[str, Any] = {}
+    if only:
+        wanted = set(only)
+        unknown = wanted - {str(p.relative_to(ROOT)) for p in paths}
+        if unknown:
+            raise SystemExit(f"not a notebook or solution of the course: {sorted(unknown)}")
+        paths = [p for p in paths if str(p.relative_to(ROOT)) in wanted]
+        if (RESULTS / "results.json").exists():
+            previous = json.loads((RESULTS / "results.json").read_text())["notebooks"]
+    facts = run_all(paths, fast=fast)
+    merged = {str(p.relative_to(ROOT)): facts.get(str(p.relative_to(ROOT)),
+                                                  previous.get(str(p.relative_to(ROOT))))
+              for p in run_order()}
+    merged = {name: info for name, info in merged.items() if info is not None}
     data = {
         "mode": "fast" if fast else "full",
         "machine": machine(),
-        "total_wall_time_s": round(time.perf_counter() - start, 1),
-        "notebooks": facts,
+        "total_wall_time_s": round(sum(info["wall_time_s"] for info in merged.values()), 1),
+        "notebooks": merged,
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "results.json").write_text(json.dumps(data, indent=2) + "\n")
@@ -253,9 +270,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the course's notebooks headless.")
     parser.add_argument("command", choices=["results", "html", "slides"])
     parser.add_argument("--fast", action="store_true", help="fast mode (for trying the runner)")
+    parser.add_argument("--only", nargs="+", metavar="NOTEBOOK",
+                        help="run only these notebooks and merge them into the existing results")
     args = parser.parse_args(argv)
     if args.command == "results":
-        return results(fast=args.fast)
+        return results(fast=args.fast, only=args.only)
     if args.command == "slides":
         return slides()
     return html()
