@@ -291,3 +291,24 @@ def test_to_series():
     assert series.tolist() == [1.0, 2.0, 3.0]
     with pytest.raises(CourseInputError, match=r"needs a 1-D forecast.*DataFrame"):
         to_series(np.zeros((3, 2)), index, name="x")
+
+
+# ------------------------------------------------------------------- speed of the model calls
+
+
+def test_recursive_forecast_uses_the_compiled_predict_path(monkeypatch):
+    """Each step goes through predict_on_batch (compiled), not an eager call, same numbers."""
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential(
+        [keras.Input((WINDOW, 1)), keras.layers.SimpleRNN(3), keras.layers.Dense(1)]
+    )
+    eager = numpy_recursive(
+        lambda window: np.asarray(model(window[None, :, None].astype("float32")))[0, 0],
+        HISTORY_1D, 5, WINDOW,
+    )
+    calls = []
+    original = model.predict_on_batch
+    monkeypatch.setattr(model, "predict_on_batch", lambda x: calls.append(1) or original(x))
+    forecast = recursive_forecast(model, HISTORY_1D, steps=5)
+    assert len(calls) == 5
+    np.testing.assert_allclose(forecast, eager, rtol=1e-5, atol=1e-6)

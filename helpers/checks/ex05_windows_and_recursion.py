@@ -1,0 +1,287 @@
+"""Checks for exercise 05: windows by hand, a Keras time-series dataset, the recursive loop.
+
+Conventions (the same as :mod:`helpers.windows`): window ``i`` of a series is
+``values[i : i + window]`` and its label is the next ``horizon`` values,
+``values[i + window : i + window + horizon]``, so a series of ``T`` values gives
+``T - window - horizon + 1`` pairs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from helpers.checks import Wrong, as_array, check, expect_close, expect_shape, require
+from helpers.checks.forecast import expect_window_covers_season
+
+import numpy as np
+
+EXERCISE = "05_windows_and_recursion"
+TASKS = 4
+SEASON = 12  # months in a year: the exercise's data is monthly
+
+
+# ---------------------------------------------------------------------------
+# References
+# ---------------------------------------------------------------------------
+
+
+def reference_pairs(values: Any, window: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """``X`` of shape (N, window, 1) and ``y`` of shape (N, horizon), by plain slicing."""
+    values = np.asarray(values, dtype="float64").ravel()
+    n = len(values) - window - horizon + 1
+    X = np.stack([values[i : i + window] for i in range(n)])[:, :, np.newaxis]
+    y = np.stack([values[i + window : i + window + horizon] for i in range(n)])
+    return X, y
+
+
+def _shifted_labels_match(y: np.ndarray, values: np.ndarray, window: int, horizon: int,
+                          shift: int) -> bool:
+    """True when ``y`` holds labels that start ``shift`` steps late (negative: early).
+
+    Only the rows whose shifted labels fit inside the series are compared.
+    """
+    start = window + shift
+    rows = [i for i in range(len(y)) if 0 <= i + start and i + start + horizon <= len(values)]
+    if not rows:
+        return False
+    shifted = np.stack([values[i + start : i + start + horizon] for i in rows])
+    return bool(np.allclose(y[rows], shifted))
+
+
+def tiny_model(window: int = 3, weights: tuple[float, ...] = (0.3, -0.4, 0.9), bias: float = 0.25):
+    """A hand-weighted Keras model: the next value is a weighted sum of the window plus a bias.
+
+    ``weights[j]`` multiplies the window's ``j``-th value (oldest first). Used to
+    test recursive forecasting loops without training anything.
+    """
+    import keras
+
+    if len(weights) != window:
+        raise ValueError("one weight per step of the window")
+    model = keras.Sequential([
+        keras.Input(shape=(window, 1)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(1),
+    ])
+    model.layers[-1].set_weights([np.asarray(weights, dtype="float32").reshape(window, 1),
+                                  np.asarray([bias], dtype="float32")])
+    return model
+
+
+def reference_recursive(weights: Any, bias: float, history: Any, steps: int) -> np.ndarray:
+    """What :func:`tiny_model` forecasts recursively from ``history``, computed in NumPy."""
+    weights = np.asarray(weights, dtype="float64")
+    buffer = list(np.asarray(history, dtype="float64").ravel()[-len(weights):])
+    out = []
+    for _ in range(steps):
+        value = float(np.dot(weights, buffer[-len(weights):]) + bias)
+        out.append(value)
+        buffer.append(value)
+    return np.asarray(out)
+
+
+def _as_int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise Wrong(f"`{name}` should be a whole number, got {value!r}.")
+    return int(value)
+
+
+# ---------------------------------------------------------------------------
+# Task 1: windows by hand
+# ---------------------------------------------------------------------------
+
+
+@check(EXERCISE, 1)
+def check_windows(X: Any, y: Any, values: Any, window: int, horizon: int) -> str:
+    """Task 1: ``X`` (samples, window, 1) and ``y`` (samples, horizon) cut from ``values``."""
+    require(X, "X")
+    require(y, "y")
+    values = as_array(values, "values").ravel()
+    window, horizon = _as_int(window, "window"), _as_int(horizon, "horizon")
+    X_ref, y_ref = reference_pairs(values, window, horizon)
+    n = len(X_ref)
+    X, y = as_array(X, "X"), as_array(y, "y")
+    if X.shape == (n, window):
+        raise Wrong(f"`X` has shape {X.shape}: the feature axis is missing. Recurrent layers read "
+                    f"(samples, window, features), so add it with X[..., np.newaxis] to get "
+                    f"{(n, window, 1)}.")
+    if X.ndim == 3 and X.shape[1:] == (window, 1) and X.shape[0] != n:
+        if X.shape[0] == n - 1:
+            raise Wrong(f"`X` has {X.shape[0]} windows, one too few: the last window ends "
+                        f"{horizon} step(s) before the end of the series. A series of {len(values)} "
+                        f"values gives len(values) - window - horizon + 1 = {n} pairs.")
+        raise Wrong(f"`X` has {X.shape[0]} windows, but a series of {len(values)} values gives "
+                    f"len(values) - window - horizon + 1 = {n} pairs.")
+    expect_shape(X, (n, window, 1), "X", "samples, window, features")
+    if y.shape == (n, horizon, 1):
+        raise Wrong(f"`y` has shape {y.shape}; make it 2-D (samples, horizon) = {(n, horizon)}, "
+                    "the shape a Dense(horizon) output layer produces.")
+    if y.shape == (n, window):
+        raise Wrong(f"`y` has shape {y.shape}: each label should hold the next {horizon} value(s), "
+                    "not a whole window. Are X and y swapped?")
+    expect_shape(y, (n, horizon), "y", "samples, horizon")
+    expect_close(X, X_ref, "X")
+    if _shifted_labels_match(y, values, window, horizon, -1):
+        raise Wrong("the labels are off by one: each label starts at the window's last value, so "
+                    "the model would be asked for a value it already sees. The label starts right "
+                    "after the window: values[i + window : i + window + horizon].")
+    if _shifted_labels_match(y, values, window, horizon, 1):
+        raise Wrong("the labels skip a step: they start one value after the one that follows the "
+                    "window. Use values[i + window : i + window + horizon].")
+    expect_close(y, y_ref, "y")
+    return (f"{n} pairs: window {window} in, the next {horizon} value(s) out, "
+            "with the feature axis RNNs need.")
+
+
+# ---------------------------------------------------------------------------
+# Task 2: a window for monthly data
+# ---------------------------------------------------------------------------
+
+
+@check(EXERCISE, 2)
+def check_window_length(window: Any, n_train: int = 96) -> str:
+    """Task 2: a window of at least one year of monthly data, leaving enough training windows."""
+    window = expect_window_covers_season(window, SEASON, "WINDOW")
+    if window > n_train // 2:
+        raise Wrong(f"`WINDOW` = {window} months is more than half of the {n_train} training "
+                    f"months: only {n_train - window} windows would be left to learn from. One or "
+                    "two years (12 to 24) is plenty for a yearly pattern.")
+    return (f"{window} months cover a full year, so every window contains the same month a "
+            "year earlier.")
+
+
+# ---------------------------------------------------------------------------
+# Task 3: the tf.data dataset
+# ---------------------------------------------------------------------------
+
+
+def _first_batch(ds: Any) -> tuple[Any, Any]:
+    import tensorflow as tf
+
+    if not isinstance(ds, tf.data.Dataset):
+        raise Wrong(f"`ds` should be the tf.data.Dataset that keras.utils."
+                    f"timeseries_dataset_from_array returns, not a {type(ds).__name__}.")
+    batch = next(iter(ds), None)
+    if batch is None:
+        raise Wrong("`ds` is empty: the series is shorter than one window. Pass the whole "
+                    "training series as data.")
+    if not isinstance(batch, tuple | list) or len(batch) != 2:
+        raise Wrong("each batch of `ds` should be a pair (windows, labels): pass the labels "
+                    "with targets=... .")
+    return batch
+
+
+@check(EXERCISE, 3)
+def check_dataset(ds: Any, values: Any, window: Any, batch_size: int) -> str:
+    """Task 3: the first batch of ``ds`` holds windows 0..batch_size-1 and their next values."""
+    require(ds, "ds")
+    require(window, "WINDOW")
+    values = as_array(values, "values").ravel()
+    window, batch_size = _as_int(window, "WINDOW"), _as_int(batch_size, "batch_size")
+    x, labels = _first_batch(ds)
+    x, labels = as_array(x, "the batch's windows"), as_array(labels, "the batch's labels")
+    n_pairs = len(values) - window
+    rows = min(batch_size, n_pairs)
+    if x.ndim == 2:
+        raise Wrong(f"the windows have shape {x.shape}: the feature axis is missing. Pass the "
+                    "series as a column, data=values[:, np.newaxis], so a batch is "
+                    "(batch, window, 1).")
+    if x.ndim != 3 or x.shape[2] != 1:
+        raise Wrong(f"the windows have shape {x.shape}, expected (batch, window, 1) = "
+                    f"{(rows, window, 1)}.")
+    if x.shape[1] != window:
+        raise Wrong(f"the windows are {x.shape[1]} steps long: set sequence_length=WINDOW "
+                    f"({window}).")
+    if x.shape[0] != rows:
+        raise Wrong(f"the first batch holds {x.shape[0]} windows: set batch_size={batch_size}.")
+    expected_x = np.stack([values[i : i + window] for i in range(rows)])
+    got_x = x[:, :, 0]
+    if not np.allclose(got_x, expected_x, atol=1e-5):
+        all_windows = np.stack([values[i : i + window] for i in range(n_pairs)])
+        matches = [bool(np.any(np.all(np.isclose(all_windows, row, atol=1e-5), axis=1)))
+                   for row in got_x]
+        if all(matches):
+            raise Wrong("the windows are right but in a shuffled order: leave shuffle=False "
+                        "here so the first batch starts at the beginning of the series.")
+        raise Wrong("the windows are not consecutive slices of the series: pass the training "
+                    "series itself as data.")
+    got_y = labels.reshape(labels.shape[0], -1) if labels.ndim > 1 else labels[:, None]
+    if got_y.shape != (rows, 1):
+        raise Wrong(f"the labels have shape {labels.shape}: one label per window is expected, "
+                    f"({rows},) or ({rows}, 1). Use targets=values[WINDOW:].")
+    got_y = got_y[:, 0]
+
+    def after(shift: int) -> np.ndarray | None:
+        start = window + shift
+        chunk = values[start : start + rows] if start >= 0 else None
+        return chunk if chunk is not None and len(chunk) == rows else None
+
+    for shift, hint in [
+        (-window, "each window got its own FIRST value as label (targets=values). The label "
+                  "is the value right after the window: targets=values[WINDOW:]."),
+        (-1, "the labels are off by one: each one is the window's last value, which the model "
+             "already sees. Use targets=values[WINDOW:]."),
+        (1, "the labels skip a step: use targets=values[WINDOW:], not values[WINDOW + 1:]."),
+    ]:
+        candidate = after(shift)
+        if candidate is not None and np.allclose(got_y, candidate, atol=1e-5):
+            raise Wrong(hint)
+    if not np.allclose(got_y, values[window : window + rows], atol=1e-5):
+        raise Wrong("the labels do not match the values that follow each window: use "
+                    "targets=values[WINDOW:].")
+    return (f"batches of {rows} windows of shape ({window}, 1), each labelled with the value "
+            "that follows it.")
+
+
+# ---------------------------------------------------------------------------
+# Task 4: the recursive loop
+# ---------------------------------------------------------------------------
+
+_CASES = [
+    # (weights oldest first, bias, history, steps)
+    ((0.3, -0.4, 0.9), 0.25, np.array([0.5, 1.0, 0.2, 0.8, 0.4, 0.6]), 6),
+    ((0.5, 0.2, 0.1), -0.1, np.array([2.0, 1.0, 0.0, -1.0, 0.5]), 4),
+]
+
+
+@check(EXERCISE, 4)
+def check_recursive(forecast_recursively: Any) -> str:
+    """Task 4: ``forecast_recursively(model, history, steps, window)`` feeds predictions back."""
+    require(forecast_recursively, "forecast_recursively")
+    if not callable(forecast_recursively):
+        raise Wrong("`forecast_recursively` should be a function, not a "
+                    f"{type(forecast_recursively).__name__}.")
+    for weights, bias, history, steps in _CASES:
+        window = len(weights)
+        model = tiny_model(window, weights, bias)
+        result = require(forecast_recursively(model, history.copy(), steps, window),
+                         "the value forecast_recursively returns")
+        got = as_array(result, "forecast_recursively(...)")
+        if got.ndim == 2 and got.shape[1] == 1:
+            got = got[:, 0]
+        if got.ndim != 1:
+            raise Wrong(f"it returned shape {got.shape}; return a 1-D array with one value per "
+                        "step, e.g. np.array(predictions).")
+        if got.shape[0] == len(history) + steps:
+            raise Wrong(f"it returned {got.shape[0]} values, the history plus the forecast: "
+                        f"return only the {steps} new predictions.")
+        if got.shape[0] != steps:
+            raise Wrong(f"it returned {got.shape[0]} values for steps={steps}: make exactly one "
+                        "prediction per step.")
+        expected = reference_recursive(weights, bias, history, steps)
+        if np.allclose(got, expected, atol=1e-4):
+            continue
+        if np.allclose(got, expected[0], atol=1e-4):
+            raise Wrong("every step repeats the first prediction: the window never moves. After "
+                        "each prediction, append it to the window and drop the oldest value, "
+                        "then predict again from the new window.")
+        if np.allclose(got, reference_recursive(weights, bias, history[:window], steps), atol=1e-4):
+            raise Wrong("it starts from the FIRST window of the history; a forecast continues "
+                        "from the end, so start from history[-window:].")
+        if np.isclose(got[0], expected[0], atol=1e-4):
+            raise Wrong("the first step is right but the later ones are not: check how the "
+                        "window slides (drop the oldest value, append the newest prediction).")
+        raise Wrong("the first prediction already differs from the model's: call the model on "
+                    "the last `window` values of history, shaped (1, window, 1).")
+    return ("the loop predicts one step, appends it, slides the window and repeats, exactly "
+            "like the reference on two tiny models.")

@@ -1,0 +1,219 @@
+"""Exercise 06's checks: chronological split and scaling, windows and model, forecast, RMSE."""
+
+from __future__ import annotations
+
+import helpers  # noqa: F401  (sets the Keras backend before keras is imported)
+from helpers import checks
+from helpers.checks import CORRECT, NOT_ATTEMPTED, WRONG
+from helpers.checks import ex06_sine_wave as ex06
+
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import MinMaxScaler
+
+
+@pytest.fixture(autouse=True)
+def _fresh_log():
+    checks.reset()
+    yield
+    checks.reset()
+
+
+@pytest.fixture
+def full_mode(monkeypatch):
+    monkeypatch.setenv("COURSE_FAST", "0")
+
+
+@pytest.fixture
+def fast_mode(monkeypatch):
+    monkeypatch.setenv("COURSE_FAST", "1")
+
+
+N_TEST = 48
+_hours = np.arange(8 * 24)
+SERIES = pd.Series(20 + 5 * np.sin(2 * np.pi * _hours / 24)
+                   + np.random.default_rng(0).normal(0, 0.5, len(_hours)),
+                   index=pd.date_range("2024-06-01", periods=len(_hours), freq="h"), name="t")
+SERIES.iloc[-18] = SERIES.max() + 0.2   # a test-day peak (hour 6) is the highest value
+TRAIN, TEST = SERIES.iloc[:-N_TEST], SERIES.iloc[-N_TEST:]
+SCALER = MinMaxScaler().fit(TRAIN.to_numpy().reshape(-1, 1))
+TRAIN_SCALED = SCALER.transform(TRAIN.to_numpy().reshape(-1, 1)).ravel()
+JUNK = [None, ..., 3, "text", [1, 2], {"a": 1}, np.zeros(3), object(), lambda *a: 1 / 0]
+
+
+def windows(values, window):
+    X = np.array([values[i : i + window] for i in range(len(values) - window)])[..., None]
+    return X, values[window:].reshape(-1, 1)
+
+
+def rnn(window=24, units=8, sequences=False, features=1, out=1):
+    shape = (window, features) if features else (window,)
+    layers = [keras.Input(shape=shape)]
+    if not features:
+        layers.append(keras.layers.Reshape((window, 1)))
+    layers += [keras.layers.SimpleRNN(units, return_sequences=sequences), keras.layers.Dense(out)]
+    return keras.Sequential(layers)
+
+
+# --- task 1 ---
+
+def test_split_correct_and_placeholder():
+    args = (TRAIN, TEST, SCALER, TRAIN_SCALED, SERIES, N_TEST)
+    assert ex06.check_split(*args).status == CORRECT
+    no_shuffle = train_test_split(SERIES, test_size=N_TEST, shuffle=False)
+    assert ex06.check_split(*no_shuffle, SCALER, TRAIN_SCALED, SERIES, N_TEST).status == CORRECT
+    assert ex06.check_split(..., ..., ..., ..., SERIES, N_TEST).status == NOT_ATTEMPTED
+    assert ex06.check_split(TRAIN, TEST, SCALER, ..., SERIES, N_TEST).status == NOT_ATTEMPTED
+
+
+def test_split_shuffled_or_reversed():
+    train, test = train_test_split(SERIES, test_size=N_TEST, random_state=0)
+    verdict = ex06.check_split(train, test, SCALER, TRAIN_SCALED, SERIES, N_TEST)
+    assert verdict.status == WRONG and "shuffled" in verdict.message
+    first = ex06.check_split(SERIES.iloc[N_TEST:], SERIES.iloc[:N_TEST], SCALER, TRAIN_SCALED,
+                             SERIES, N_TEST)
+    assert first.status == WRONG and "FIRST part" in first.message
+    size = ex06.check_split(SERIES.iloc[:-24], SERIES.iloc[-24:], SCALER, TRAIN_SCALED,
+                            SERIES, N_TEST)
+    assert size.status == WRONG and "last 48 hours" in size.message
+    arrays = ex06.check_split(TRAIN.to_numpy(), TEST.to_numpy(), SCALER, TRAIN_SCALED,
+                              SERIES, N_TEST)
+    assert arrays.status == WRONG and "pandas Series" in arrays.message
+
+
+def test_split_scaler_mistakes():
+    on_all = MinMaxScaler().fit(SERIES.to_numpy().reshape(-1, 1))
+    verdict = ex06.check_split(TRAIN, TEST, on_all, TRAIN_SCALED, SERIES, N_TEST)
+    assert verdict.status == WRONG and "all the data" in verdict.message
+    on_test = MinMaxScaler().fit(TEST.to_numpy().reshape(-1, 1))
+    verdict = ex06.check_split(TRAIN, TEST, on_test, TRAIN_SCALED, SERIES, N_TEST)
+    assert verdict.status == WRONG and "test set" in verdict.message
+    unscaled = ex06.check_split(TRAIN, TEST, SCALER, TRAIN.to_numpy(), SERIES, N_TEST)
+    assert unscaled.status == WRONG and "still in the data's units" in unscaled.message
+    other = MinMaxScaler(feature_range=(-1, 1)).fit(TRAIN.to_numpy().reshape(-1, 1))
+    mismatch = other.transform(TRAIN.to_numpy().reshape(-1, 1)).ravel()
+    verdict = ex06.check_split(TRAIN, TEST, SCALER, mismatch, SERIES, N_TEST)
+    assert verdict.status == WRONG and "not scaler.transform" in verdict.message
+
+
+# --- task 2 ---
+
+def test_model_correct_and_placeholder():
+    X, y = windows(TRAIN_SCALED, 24)
+    assert ex06.check_model(24, X, y, rnn(), TRAIN_SCALED).status == CORRECT
+    assert ex06.check_model(24, X, y[:, 0], rnn(), TRAIN_SCALED).status == CORRECT
+    X48, y48 = windows(TRAIN_SCALED, 48)
+    assert ex06.check_model(48, X48, y48, rnn(48), TRAIN_SCALED).status == CORRECT
+    assert ex06.check_model(..., ..., ..., ..., TRAIN_SCALED).status == NOT_ATTEMPTED
+    assert ex06.check_model(24, X, y, ..., TRAIN_SCALED).status == NOT_ATTEMPTED
+
+
+def test_model_wrong_shapes():
+    X, y = windows(TRAIN_SCALED, 24)
+    sequences = ex06.check_model(24, X, y, rnn(sequences=True), TRAIN_SCALED)
+    assert sequences.status == WRONG and "return_sequences" in sequences.message
+    flat_input = ex06.check_model(24, X, y, rnn(features=0), TRAIN_SCALED)
+    assert flat_input.status == WRONG and "feature axis" in flat_input.message
+    many_outputs = ex06.check_model(24, X, y, rnn(out=24), TRAIN_SCALED)
+    assert many_outputs.status == WRONG and "Dense(1)" in many_outputs.message
+    dense = keras.Sequential([keras.Input((24, 1)), keras.layers.Flatten(), keras.layers.Dense(1)])
+    verdict = ex06.check_model(24, X, y, dense, TRAIN_SCALED)
+    assert verdict.status == WRONG and "no recurrent layer" in verdict.message
+    other_window = ex06.check_model(24, X, y, rnn(window=12), TRAIN_SCALED)
+    assert other_window.status == WRONG and "keras.Input(shape=(WINDOW, 1))" in other_window.message
+
+
+def test_model_wrong_windows():
+    X12, y12 = windows(TRAIN_SCALED, 12)
+    short = ex06.check_model(12, X12, y12, rnn(12), TRAIN_SCALED)
+    assert short.status == WRONG and "shorter than one cycle" in short.message
+    X, y = windows(TRAIN_SCALED, 24)
+    flat = ex06.check_model(24, X[:, :, 0], y, rnn(), TRAIN_SCALED)
+    assert flat.status == WRONG and "feature axis" in flat.message
+    raw, raw_y = windows(TRAIN.to_numpy(), 24)
+    unscaled = ex06.check_model(24, raw, raw_y, rnn(), TRAIN_SCALED)
+    assert unscaled.status == WRONG and "unscaled" in unscaled.message
+    overlap = ex06.check_model(24, X, X[:, -1, :], rnn(), TRAIN_SCALED)
+    assert overlap.status == WRONG and "the hour right after each window" in overlap.message
+
+
+# --- task 3 ---
+
+def good_forecast(scale=0.2):
+    return TEST.to_numpy() + np.random.default_rng(1).normal(0, scale, N_TEST)
+
+
+@pytest.mark.usefixtures("full_mode")
+def test_forecast_correct_and_placeholder_full_mode():
+    assert ex06.check_forecast(good_forecast(), TEST, TRAIN, 24).status == CORRECT
+    as_series = pd.Series(good_forecast(), index=TEST.index)
+    assert ex06.check_forecast(as_series, TEST, TRAIN, 24).status == CORRECT
+    assert ex06.check_forecast(..., TEST, TRAIN, 24).status == NOT_ATTEMPTED
+
+
+@pytest.mark.usefixtures("full_mode")
+def test_forecast_wrong_answers():
+    scaled = SCALER.transform(good_forecast().reshape(-1, 1)).ravel()
+    verdict = ex06.check_forecast(scaled, TEST, TRAIN, 24)
+    assert verdict.status == WRONG and "still in scaled units" in verdict.message
+    on_test_windows = good_forecast()[24:]
+    verdict = ex06.check_forecast(on_test_windows, TEST, TRAIN, 24)
+    assert verdict.status == WRONG and "windows cut from the test data" in verdict.message
+    flat = np.full(N_TEST, TRAIN.mean())
+    verdict = ex06.check_forecast(flat, TEST, TRAIN, 24)
+    assert verdict.status == WRONG and "far above the seasonal naive" in verdict.message
+    verdict = ex06.check_forecast(TEST.to_numpy(), TEST, TRAIN, 24)
+    assert verdict.status == WRONG and "test data itself" in verdict.message
+
+
+@pytest.mark.usefixtures("fast_mode")
+def test_forecast_fast_mode_only_compares_with_naive():
+    flat = np.full(N_TEST, TRAIN.mean())   # what a barely trained model produces
+    verdict = ex06.check_forecast(flat, TEST, TRAIN, 24)
+    assert verdict.status == CORRECT and "fast mode" in verdict.message
+    wild = TEST.to_numpy() + 40
+    verdict = ex06.check_forecast(wild, TEST, TRAIN, 24)
+    assert verdict.status == WRONG and "naive" in verdict.message
+
+
+# --- task 4 ---
+
+def test_rmse():
+    forecast = good_forecast(0.3)
+    errors = TEST.to_numpy() - forecast
+    value = float(np.sqrt(np.mean(errors**2)))
+    assert ex06.check_rmse(value, TEST, forecast, SCALER).status == CORRECT
+    assert ex06.check_rmse(np.float32(value), TEST, forecast, SCALER).status == CORRECT
+    assert ex06.check_rmse(..., TEST, forecast, SCALER).status == NOT_ATTEMPTED
+    mse = ex06.check_rmse(value**2, TEST, forecast, SCALER)
+    assert mse.status == WRONG and "square root" in mse.message
+    mae = ex06.check_rmse(float(np.mean(np.abs(errors))), TEST, forecast, SCALER)
+    assert mae.status == WRONG and "mean absolute error" in mae.message
+    scaled_truth = SCALER.transform(TEST.to_numpy().reshape(-1, 1)).ravel()
+    scaled_forecast = SCALER.transform(forecast.reshape(-1, 1)).ravel()
+    scaled = float(np.sqrt(np.mean((scaled_truth - scaled_forecast) ** 2)))
+    verdict = ex06.check_rmse(scaled, TEST, forecast, SCALER)
+    assert verdict.status == WRONG and "scaled units" in verdict.message
+    verdict = ex06.check_rmse("low", TEST, forecast, SCALER)
+    assert verdict.status == WRONG and "one number" in verdict.message
+
+
+# --- junk ---
+
+@pytest.mark.parametrize("junk", JUNK, ids=lambda j: type(j).__name__)
+def test_no_check_raises_on_junk(junk):
+    verdicts = [
+        ex06.check_split(junk, junk, junk, junk, SERIES, N_TEST),
+        ex06.check_split(TRAIN, TEST, junk, junk, junk, junk),
+        ex06.check_model(junk, junk, junk, junk, TRAIN_SCALED),
+        ex06.check_model(24, *windows(TRAIN_SCALED, 24), junk, junk),
+        ex06.check_forecast(junk, TEST, TRAIN, 24),
+        ex06.check_forecast(junk, junk, junk, junk),
+        ex06.check_rmse(junk, TEST, good_forecast(), SCALER),
+        ex06.check_rmse(1.0, junk, junk, junk),
+    ]
+    for verdict in verdicts:
+        assert verdict.status in (NOT_ATTEMPTED, WRONG)
