@@ -116,6 +116,8 @@ def machine() -> dict[str, Any]:
 def _fmt(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1000:
+        return str(int(value))
     if isinstance(value, float):
         return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.0f}" if abs(value) >= 1000 \
             else f"{value:,.1f}"

@@ -63,6 +63,7 @@ def test_render_markdown_shows_times_and_tables():
                                 "status": "ok", "wall_time_s": 120.0, "published": [record]}}})
     assert "| `notebooks/07_x.ipynb` | ok | 120 |" in text
     assert "| LSTM | 2,600 | 160.2 |" in text
+    assert "| SARIMA | 2,500 | 0 |" in text  # whole numbers print without decimals
     assert "10.0 min" in text
 
 
