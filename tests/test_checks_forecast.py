@@ -61,3 +61,13 @@ def test_near_baseline():
         fc.expect_near_baseline(400.0, 100.0)
     with pytest.raises(Wrong, match="one number"):
         fc.expect_near_baseline("low", 100.0)
+
+
+def test_rmse_slips():
+    errors = np.array([1.0, -2.0, 3.0])
+    rmse = float(np.sqrt(np.mean(errors**2)))
+    fc.expect_not_mse_or_mae(rmse, errors)
+    with pytest.raises(Wrong, match="mean squared error"):
+        fc.expect_not_mse_or_mae(rmse**2, errors, "r")
+    with pytest.raises(Wrong, match="mean absolute error"):
+        fc.expect_not_mse_or_mae(2.0, errors, "r")

@@ -154,6 +154,15 @@ def expect_close(array: np.ndarray, expected: np.ndarray, name: str, atol: float
                     f"by up to {diff:.3g}.")
 
 
+def model_shape(model: Any, attribute: str) -> tuple | None:
+    """``model.input_shape`` / ``model.output_shape`` as a tuple, or None when it is unknown."""
+    try:
+        shape = getattr(model, attribute)
+    except (AttributeError, ValueError, RuntimeError):
+        return None
+    return tuple(shape) if isinstance(shape, tuple | list) else None
+
+
 def summary(exercise: str | None = None) -> list[Verdict]:
     """Print and return the latest verdict of every task checked so far."""
     verdicts = [v for (ex, _), v in sorted(_LOG.items()) if exercise in (None, ex)]

@@ -12,6 +12,7 @@ from typing import Any
 from helpers.checks import Wrong, as_array, check, require
 from helpers.checks.forecast import (
     expect_near_baseline,
+    expect_not_mse_or_mae,
     expect_scaler_fitted_on_train,
     expect_unscaled_forecast,
 )
@@ -223,12 +224,7 @@ def check_rmse(test_rmse: Any, test: Any, forecast: Any, scaler: Any = None) -> 
     expected = float(np.sqrt(np.mean(errors**2)))
     if np.isclose(value, expected, rtol=1e-4):
         return f"the test RMSE is {expected:.3f}, in the units of the data."
-    if np.isclose(value, expected**2, rtol=1e-4):
-        raise Wrong("that is the mean squared error: take its square root (or use "
-                    "helpers.metrics.rmse).")
-    if np.isclose(value, float(np.mean(np.abs(errors))), rtol=1e-4):
-        raise Wrong("that is the mean absolute error; the RMSE squares the errors, averages them "
-                    "and takes the square root.")
+    expect_not_mse_or_mae(value, errors, "test_rmse")
     scale = getattr(scaler, "scale_", None)
     if scale is not None and np.isclose(value, expected * float(np.ravel(scale)[0]), rtol=1e-4):
         raise Wrong("that RMSE is in scaled units: compare the inverse-scaled forecast with the "

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers.checks import Wrong, as_array, check, require
+from helpers.checks import Wrong, as_array, check, model_shape, require
 from helpers.checks.forecast import (
     expect_near_baseline,
+    expect_not_mse_or_mae,
     expect_scaler_fitted_on_train,
     expect_unscaled_forecast,
     expect_window_covers_season,
@@ -235,14 +236,6 @@ def check_windows(window: Any, X: Any, y: Any, train_scaled: Any) -> str:
 # ---------------------------------------------------------------------------
 
 
-def _shape(model: Any, attribute: str) -> tuple | None:
-    try:
-        shape = getattr(model, attribute)
-    except (AttributeError, ValueError, RuntimeError):
-        return None
-    return tuple(shape) if isinstance(shape, tuple | list) else None
-
-
 @check(EXERCISE, 5)
 def check_model(model: Any, history: Any, window: Any) -> str:
     """Task 5: a trained recurrent model taking (window, 1) and predicting one value."""
@@ -257,7 +250,7 @@ def check_model(model: Any, history: Any, window: Any) -> str:
     if not any(isinstance(layer, recurrent) for layer in model.layers):
         raise Wrong("the model has no recurrent layer: put a keras.layers.LSTM(...) before "
                     "the Dense output layer.")
-    inputs = _shape(model, "input_shape")
+    inputs = model_shape(model, "input_shape")
     if inputs is None:
         raise Wrong("the model's input shape is unknown: start it with "
                     "keras.Input(shape=(WINDOW, 1)).")
@@ -265,7 +258,7 @@ def check_model(model: Any, history: Any, window: Any) -> str:
             and inputs[1:] != (int(window), 1):
         raise Wrong(f"the model reads inputs of shape {inputs}, but the windows have shape "
                     f"(None, {int(window)}, 1): use keras.Input(shape=(WINDOW, 1)).")
-    outputs = _shape(model, "output_shape")
+    outputs = model_shape(model, "output_shape")
     if outputs is None or outputs[1:] != (1,):
         raise Wrong(f"the model outputs shape {outputs}; a one-step model for recursive "
                     "forecasting ends with Dense(1).")
@@ -330,7 +323,7 @@ def check_forecast(forecast: Any, model: Any = None, scaler: Any = None) -> str:
     if np.allclose(values, ref_test.to_numpy()):
         raise Wrong("`forecast` equals the test values themselves; forecast them with the "
                     "model instead.")
-    inputs = _shape(model, "input_shape")
+    inputs = model_shape(model, "input_shape")
     if model is None or scaler is None or not hasattr(model, "predict") or \
             inputs is None or len(inputs) != 3 or not isinstance(inputs[1], int):
         return "24 forecast months, in index units, on the test dates."
@@ -380,12 +373,7 @@ def check_rmse(lstm_rmse: Any, snaive_rmse: Any, forecast: Any) -> str:
     score = _as_number(lstm_rmse, "lstm_rmse")
     expected = float(np.sqrt(np.mean(errors**2)))
     if not np.isclose(score, expected, rtol=1e-6):
-        if np.isclose(score, expected**2, rtol=1e-6):
-            raise Wrong("`lstm_rmse` is the mean squared error; take its square root "
-                        "(or use metrics.rmse).")
-        if np.isclose(score, float(np.mean(np.abs(errors))), rtol=1e-6):
-            raise Wrong("`lstm_rmse` is the mean absolute error; RMSE squares the errors "
-                        "first: metrics.rmse(test, forecast).")
+        expect_not_mse_or_mae(score, errors, "lstm_rmse", rtol=1e-6)
         raise Wrong(f"`lstm_rmse` = {score:.4g}, but the RMSE of your forecast against the "
                     f"test months is {expected:.4g}: use metrics.rmse(test, forecast).")
     baseline = reference_seasonal_naive_rmse()

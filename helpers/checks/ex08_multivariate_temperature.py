@@ -14,7 +14,16 @@ import functools
 import warnings
 from typing import Any
 
-from helpers.checks import NotAttempted, Wrong, as_array, check, expect_close, expect_shape, require
+from helpers.checks import (
+    NotAttempted,
+    Wrong,
+    as_array,
+    check,
+    expect_close,
+    expect_shape,
+    model_shape,
+    require,
+)
 from helpers.checks.forecast import expect_scaler_fitted_on_train
 
 import numpy as np
@@ -275,14 +284,6 @@ def check_naive_mae(naive_mae: Any) -> str:
 # --- task 4 -----------------------------------------------------------------
 
 
-def _shape(model: Any, attribute: str) -> tuple | None:
-    try:
-        shape = getattr(model, attribute)
-    except (AttributeError, ValueError, RuntimeError):
-        return None
-    return tuple(shape) if isinstance(shape, tuple | list) else None
-
-
 @check(EXERCISE, 4)
 def check_lstm(model: Any, lstm_mae: Any) -> str:
     """Task 4: an LSTM taking (14, 4) windows with one output, and its test MAE in °C."""
@@ -296,7 +297,7 @@ def check_lstm(model: Any, lstm_mae: Any) -> str:
         raise Wrong(f"`model` should be a Keras model (keras.Sequential([...])), not a "
                     f"{type(model).__name__}.")
     expected_in = (None, WINDOW, len(FEATURES))
-    shape_in = _shape(model, "input_shape")
+    shape_in = model_shape(model, "input_shape")
     if shape_in is None:
         raise Wrong("the model's input shape is unknown: start it with "
                     f"keras.Input(shape=({WINDOW}, {len(FEATURES)})).")
@@ -307,7 +308,7 @@ def check_lstm(model: Any, lstm_mae: Any) -> str:
         elif len(shape_in) == 3 and shape_in[-1] == 1:
             hint = " It reads one variable per day; the windows carry all four."
         raise Wrong(f"the model's input shape is {shape_in}, expected {expected_in}.{hint}")
-    shape_out = _shape(model, "output_shape")
+    shape_out = model_shape(model, "output_shape")
     if shape_out != (None, 1):
         hint = " End the model with Dense(1): one number, tomorrow's scaled temp_max."
         if shape_out is not None and len(shape_out) == 3:

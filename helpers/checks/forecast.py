@@ -116,3 +116,16 @@ def expect_near_baseline(score: Any, baseline: float, name: str = "rmse",
                     f"({baseline:,.1f}). Check the scaling, the window and that the forecast is "
                     "aligned with the test dates.")
     return value
+
+
+def expect_not_mse_or_mae(value: float, errors: Any, name: str = "rmse", rtol: float = 1e-4) -> None:
+    """Raise Wrong when ``value`` is the MSE or the MAE of ``errors`` instead of their RMSE."""
+    errors = as_array(errors, "errors").ravel()
+    rmse = float(np.sqrt(np.mean(errors**2)))
+    if np.isclose(value, rmse**2, rtol=rtol) and not np.isclose(rmse, 1.0, rtol=rtol):
+        raise Wrong(f"`{name}` is the mean squared error: take its square root "
+                    "(or use helpers.metrics.rmse).")
+    if np.isclose(value, float(np.mean(np.abs(errors))), rtol=rtol) and \
+            not np.isclose(value, rmse, rtol=rtol):
+        raise Wrong(f"`{name}` is the mean absolute error; the RMSE squares the errors, "
+                    "averages them and takes the square root.")
