@@ -9,14 +9,6 @@ from helpers.checks import ex01_rnn_basics as ex01
 import numpy as np
 import pytest
 
-
-@pytest.fixture(autouse=True)
-def _fresh_log():
-    checks.reset()
-    yield
-    checks.reset()
-
-
 # --- reference answers (written independently of the solution notebook) ---
 
 def good_step(x_t, h_prev, W, U, b):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import helpers  # noqa: F401  (sets the Keras backend before keras is imported)
-from helpers import checks
 from helpers.checks import CORRECT, NOT_ATTEMPTED, WRONG
 from helpers.checks import ex02_gradients as ex02
 
@@ -11,13 +10,6 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-
-
-@pytest.fixture(autouse=True)
-def _fresh_log():
-    checks.reset()
-    yield
-    checks.reset()
 
 
 def stub(*args, **kwargs):

@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import helpers  # noqa: F401  (sets the Keras backend before keras is imported)
-from helpers import checks
 from helpers.checks import CORRECT, NOT_ATTEMPTED, WRONG
 from helpers.checks import ex03_lstm_gru_cells as ex03
 
 import keras
 import numpy as np
 import pytest
-
-
-@pytest.fixture(autouse=True)
-def _fresh_log():
-    checks.reset()
-    yield
-    checks.reset()
 
 
 def stub(*args, **kwargs):

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import helpers  # noqa: F401  (sets the Keras backend before keras is imported)
-from helpers import checks
 from helpers.checks import CORRECT, NOT_ATTEMPTED, WRONG
 from helpers.checks import ex04_keras_recurrent_layers as ex04
 
 import keras
 import numpy as np
 import pytest
-
-
-@pytest.fixture(autouse=True)
-def _fresh_log():
-    checks.reset()
-    yield
-    checks.reset()
-
 
 JUNK = [None, ..., 3, "text", [1, 2], {"a": 1}, np.zeros(3), object(), lambda *a: 1 / 0]
 

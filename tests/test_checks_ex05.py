@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import helpers  # noqa: F401  (sets the Keras backend before keras is imported)
-from helpers import checks
 from helpers.checks import CORRECT, NOT_ATTEMPTED, WRONG
 from helpers.checks import ex05_windows_and_recursion as ex05
 
 import keras
 import numpy as np
 import pytest
-
-
-@pytest.fixture(autouse=True)
-def _fresh_log():
-    checks.reset()
-    yield
-    checks.reset()
-
 
 VALUES = np.array([3.0, 5.0, 4.0, 8.0, 6.0, 9.0, 7.0, 11.0, 10.0, 12.0])
 SERIES = (0.4 * np.sin(np.arange(60) / 12 * 2 * np.pi) + 0.005 * np.arange(60) + 0.3).astype("float32")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import helpers  # noqa: F401  (sets the Keras backend before keras is imported)
-from helpers import checks
 from helpers.checks import CORRECT, NOT_ATTEMPTED, WRONG
 from helpers.checks import ex06_sine_wave as ex06
 
@@ -13,13 +12,6 @@ import pandas as pd
 import pytest
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import MinMaxScaler
-
-
-@pytest.fixture(autouse=True)
-def _fresh_log():
-    checks.reset()
-    yield
-    checks.reset()
 
 
 @pytest.fixture

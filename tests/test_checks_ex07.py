@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from helpers import checks
 from helpers.checks import CORRECT, NOT_ATTEMPTED, WRONG
 from helpers.checks import ex07_monthly_sales as ex07
 from helpers.data import load
@@ -18,13 +17,6 @@ from sklearn.preprocessing import MinMaxScaler, StandardScaler
 SERIES = load("elec_equip")
 TRAIN, TEST = SERIES.iloc[:233], SERIES.iloc[233:]
 WINDOW = 12
-
-
-@pytest.fixture(autouse=True)
-def _fresh_log():
-    checks.reset()
-    yield
-    checks.reset()
 
 
 def fitted_scaler(values=TRAIN):

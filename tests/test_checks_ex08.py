@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from helpers import checks
 from helpers.checks import CORRECT, NOT_ATTEMPTED, WRONG
 from helpers.checks import ex08_multivariate_temperature as ex08
 from helpers.data import load
@@ -14,13 +13,6 @@ from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 WINDOW = 14
 TEMP = 1  # position of temp_max among the columns
-
-
-@pytest.fixture(autouse=True)
-def _fresh_log():
-    checks.reset()
-    yield
-    checks.reset()
 
 
 # --- reference answers, computed here independently of the check module ---

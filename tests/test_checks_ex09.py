@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from helpers import checks
 from helpers.checks import CORRECT, NOT_ATTEMPTED, WRONG
 from helpers.checks import ex09_multivariate_lstm_vs_var as ex09
 from helpers.data import load
@@ -17,13 +16,6 @@ from threadpoolctl import threadpool_limits
 
 HORIZON = 7
 WINDOW, N_FEATURES = 5, 4
-
-
-@pytest.fixture(autouse=True)
-def _fresh_log():
-    checks.reset()
-    yield
-    checks.reset()
 
 
 @pytest.fixture(scope="module", autouse=True)
