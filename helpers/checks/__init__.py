@@ -69,6 +69,14 @@ def require(value: Any, name: str) -> Any:
     return value
 
 
+def require_function(value: Any, name: str) -> Any:
+    """Like :func:`require`, and also raise :class:`Wrong` when ``value`` is not callable."""
+    require(value, name)
+    if not callable(value):
+        raise Wrong(f"`{name}` should be a function, but it is a {type(value).__name__}.")
+    return value
+
+
 def check(exercise: str, task: int) -> Callable[[Callable[..., str]], Callable[..., Verdict]]:
     """Decorator turning a function that returns a success message into a safe check.
 

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers.checks import Wrong, as_array, check, expect_close, expect_shape, require
+from helpers.checks import (
+    Wrong,
+    as_array,
+    check,
+    expect_close,
+    expect_shape,
+    require,
+    require_function,
+)
 
 import numpy as np
 
@@ -62,9 +70,7 @@ def _diagnose_step(got: np.ndarray, x_t, h_prev, W, U, b) -> str | None:
 @check(EXERCISE, 1)
 def check_step(rnn_step: Any) -> str:
     """Task 1: ``rnn_step(x_t, h_prev, W, U, b)`` returns the next state."""
-    require(rnn_step, "rnn_step")
-    if not callable(rnn_step):
-        raise Wrong(f"`rnn_step` should be a function, but it is a {type(rnn_step).__name__}.")
+    require_function(rnn_step, "rnn_step")
     inputs, W, U, b = _case()
     x_t = inputs[:, 0, :]
     h_prev = np.tanh(np.random.default_rng(2).normal(size=(inputs.shape[0], W.shape[1])))
@@ -81,9 +87,7 @@ def check_step(rnn_step: Any) -> str:
 @check(EXERCISE, 2)
 def check_forward(rnn_forward: Any) -> str:
     """Task 2: ``rnn_forward(inputs, W, U, b, return_sequences)`` runs the whole sequence."""
-    require(rnn_forward, "rnn_forward")
-    if not callable(rnn_forward):
-        raise Wrong(f"`rnn_forward` should be a function, not a {type(rnn_forward).__name__}.")
+    require_function(rnn_forward, "rnn_forward")
     inputs, W, U, b = _case(seed=3)
     batch, time, _ = inputs.shape
     units = W.shape[1]

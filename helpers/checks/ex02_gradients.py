@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers.checks import Wrong, as_array, check, expect_shape, require
+from helpers.checks import Wrong, as_array, check, expect_shape, require, require_function
 
 import numpy as np
 
@@ -41,10 +41,7 @@ def reference_sigmoid_derivative(z: Any) -> np.ndarray:
 @check(EXERCISE, 1)
 def check_sigmoid_derivative(sigmoid_derivative: Any) -> str:
     """Task 1: ``sigmoid_derivative(z)`` works element-wise on a NumPy array."""
-    require(sigmoid_derivative, "sigmoid_derivative")
-    if not callable(sigmoid_derivative):
-        raise Wrong("`sigmoid_derivative` should be a function, but it is a "
-                    f"{type(sigmoid_derivative).__name__}.")
+    require_function(sigmoid_derivative, "sigmoid_derivative")
     z = np.linspace(-6.0, 6.0, 25)
     got = as_array(require(sigmoid_derivative(z.copy()), "the value sigmoid_derivative returns"),
                    "sigmoid_derivative(z)")
@@ -123,10 +120,7 @@ def check_gradient_norms(layer_gradient_norms: Any) -> str:
     """Task 2: ``layer_gradient_norms(model, x, y)`` gives one kernel-gradient norm per Dense layer."""
     import keras
 
-    require(layer_gradient_norms, "layer_gradient_norms")
-    if not callable(layer_gradient_norms):
-        raise Wrong("`layer_gradient_norms` should be a function, but it is a "
-                    f"{type(layer_gradient_norms).__name__}.")
+    require_function(layer_gradient_norms, "layer_gradient_norms")
     model = check_model()
     x, y = _check_batch()
     n = len([layer for layer in model.layers if isinstance(layer, keras.layers.Dense)])

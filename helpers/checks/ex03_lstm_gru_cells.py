@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from helpers.checks import Wrong, as_array, check, expect_shape, require
+from helpers.checks import Wrong, as_array, check, expect_shape, require, require_function
 
 import numpy as np
 
@@ -92,9 +92,7 @@ def _lstm_slips(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias) -> dict[str
 @check(EXERCISE, 1)
 def check_lstm_step(lstm_step: Any) -> str:
     """Task 1: ``lstm_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias)`` -> ``(h, c)``."""
-    require(lstm_step, "lstm_step")
-    if not callable(lstm_step):
-        raise Wrong(f"`lstm_step` should be a function, but it is a {type(lstm_step).__name__}.")
+    require_function(lstm_step, "lstm_step")
     case = lstm_case()
     batch, units = case[1].shape
     result = require(lstm_step(*(a.copy() for a in case)), "the value lstm_step returns")
@@ -182,9 +180,7 @@ GRU_HINTS = {
 @check(EXERCISE, 2)
 def check_gru_step(gru_step: Any) -> str:
     """Task 2: ``gru_step(x_t, h_prev, kernel, recurrent_kernel, bias)`` -> new ``h``."""
-    require(gru_step, "gru_step")
-    if not callable(gru_step):
-        raise Wrong(f"`gru_step` should be a function, but it is a {type(gru_step).__name__}.")
+    require_function(gru_step, "gru_step")
     case = gru_case()
     batch, units = case[1].shape
     result = require(gru_step(*(a.copy() for a in case)), "the value gru_step returns")
@@ -243,10 +239,7 @@ def _count_slips(kind: str, f: int, u: int) -> dict[int, str]:
 @check(EXERCISE, 3)
 def check_param_count(param_count: Any) -> str:
     """Task 3: ``param_count(kind, features, units)`` for SimpleRNN, LSTM and GRU."""
-    require(param_count, "param_count")
-    if not callable(param_count):
-        raise Wrong(f"`param_count` should be a function, but it is a "
-                    f"{type(param_count).__name__}.")
+    require_function(param_count, "param_count")
     for kind in KINDS:
         for f, u in COUNT_CASES:
             got = require(param_count(kind, f, u), f"param_count({kind!r}, {f}, {u})")

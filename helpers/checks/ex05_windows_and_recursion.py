@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers.checks import Wrong, as_array, check, expect_close, expect_shape, require
+from helpers.checks import (
+    Wrong,
+    as_array,
+    check,
+    expect_close,
+    expect_shape,
+    require,
+    require_function,
+)
 from helpers.checks.forecast import expect_window_covers_season
 
 import numpy as np
@@ -247,10 +255,7 @@ _CASES = [
 @check(EXERCISE, 4)
 def check_recursive(forecast_recursively: Any) -> str:
     """Task 4: ``forecast_recursively(model, history, steps, window)`` feeds predictions back."""
-    require(forecast_recursively, "forecast_recursively")
-    if not callable(forecast_recursively):
-        raise Wrong("`forecast_recursively` should be a function, not a "
-                    f"{type(forecast_recursively).__name__}.")
+    require_function(forecast_recursively, "forecast_recursively")
     for weights, bias, history, steps in _CASES:
         window = len(weights)
         model = tiny_model(window, weights, bias)
