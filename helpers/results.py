@@ -26,10 +26,89 @@ RESULTS_ENV = "COURSE_RESULTS_DIR"
 
 def _clean_number(value: Any) -> Any:
     if isinstance(value, float | int) and not isinstance(value, bool):
+        if isinstance(value, float) and math.isinf(value):
+            raise CourseInputError(
+                f"publish() got an infinite value ({value}) in the table. An infinite error usually "
+                "means a division by zero (e.g. MASE with a constant training series) or an "
+                "overflowing forecast: fix the computation, or drop that cell, before publishing.")
         return None if isinstance(value, float) and math.isnan(value) else round(float(value), 6)
     if hasattr(value, "item"):
         return _clean_number(value.item())
     return value if value is None or isinstance(value, str | bool) else str(value)
+
+
+def _period_point(value: Any, where: str) -> str | int:
+    """One end of a selection or test period: an ISO date string or an integer sample position."""
+    if isinstance(value, bool):
+        raise CourseInputError(f"publish(): {where} is a bool; give an ISO date or a sample position.")
+    if isinstance(value, int) or (hasattr(value, "dtype") and value.dtype.kind in "iu"):
+        if int(value) < 0:
+            raise CourseInputError(f"publish(): {where} = {int(value)} is a negative sample position.")
+        return int(value)
+    if isinstance(value, pd.Period):
+        return str(value)
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    if isinstance(value, str):
+        try:
+            pd.Timestamp(value)
+        except (ValueError, TypeError):
+            raise CourseInputError(
+                f"publish(): {where} = {value!r} is not an ISO date such as '1993-08' or "
+                "'2014-12-31'.") from None
+        return value
+    raise CourseInputError(
+        f"publish(): {where} must be an ISO date string (e.g. '2014-12-31') or an integer sample "
+        f"position, not {type(value).__name__}.")
+
+
+def _as_time(value: str | int) -> Any:
+    return value if isinstance(value, int) else pd.Timestamp(value)
+
+
+def check_periods(selection: Any, test: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Validate a table's selection and test periods; return them cleaned.
+
+    ``selection`` is ``{"on": "<what was compared, on what>", "start": ..., "end": ...}`` and
+    ``test`` is ``{"start": ..., "end": ...}``, each end an ISO date string or an integer sample
+    position (both periods the same kind). The selection period must end before the test
+    period starts: choices made on the test period are not honest.
+
+    >>> check_periods({"on": "window length on 2014", "start": "2014-01-01",
+    ...                "end": "2014-12-31"}, {"start": "2015-01-01", "end": "2015-12-31"})[1]
+    {'start': '2015-01-01', 'end': '2015-12-31'}
+    """
+    if not isinstance(selection, dict) or not isinstance(test, dict):
+        raise CourseInputError(
+            'publish() needs selection={"on": "...", "start": ..., "end": ...} and '
+            'test={"start": ..., "end": ...} as dicts.')
+    on = selection.get("on")
+    if not isinstance(on, str) or not on.strip():
+        raise CourseInputError(
+            'publish(): selection["on"] must say in words what was compared, on what data, '
+            'e.g. "window length by validation RMSE on 2014".')
+    clean = {}
+    for name, period in (("selection", selection), ("test", test)):
+        missing = [k for k in ("start", "end") if k not in period]
+        if missing:
+            raise CourseInputError(f"publish(): {name} is missing {missing}.")
+        start = _period_point(period["start"], f'{name}["start"]')
+        end = _period_point(period["end"], f'{name}["end"]')
+        if isinstance(start, int) != isinstance(end, int):
+            raise CourseInputError(f"publish(): {name} mixes a sample position and a date.")
+        if _as_time(start) > _as_time(end):
+            raise CourseInputError(f"publish(): {name} starts ({start}) after it ends ({end}).")
+        clean[name] = {"start": start, "end": end}
+    if isinstance(clean["selection"]["end"], int) != isinstance(clean["test"]["start"], int):
+        raise CourseInputError("publish(): give selection and test both as dates or both as "
+                               "sample positions.")
+    if _as_time(clean["selection"]["end"]) >= _as_time(clean["test"]["start"]):
+        raise CourseInputError(
+            f"publish(): the selection period ends at {clean['selection']['end']}, which is not "
+            f"before the test period starts ({clean['test']['start']}). Choices (window, units, "
+            "learning rate, which model is best) must be made on data that ends before the test "
+            "period; move the selection to a validation period or to earlier rolling origins.")
+    return {"on": on.strip(), **clean["selection"]}, clean["test"]
 
 
 def table_to_json(table: pd.DataFrame) -> dict[str, Any]:
@@ -41,7 +120,7 @@ def table_to_json(table: pd.DataFrame) -> dict[str, Any]:
 
 
 def publish(
-    notebook: str,
+    notebook: str | os.PathLike,
     table: pd.DataFrame,
     *,
     dataset: str,
@@ -49,6 +128,8 @@ def publish(
     horizon: int | str,
     metric: str,
     baselines: list[str],
+    selection: dict[str, Any],
+    test: dict[str, Any],
     seeds: list[int] | None = None,
     note: str = "",
 ) -> dict[str, Any]:
@@ -61,6 +142,10 @@ def publish(
             ``"RMSE mean"`` and ``"RMSE std"``.
         dataset, split, horizon, metric: what the numbers measure, in words.
         baselines: the rows of ``table`` that are baselines (they must exist).
+        selection: how the models were chosen: ``{"on": "<what was compared, on what>",
+            "start": ..., "end": ...}``; see :func:`check_periods`.
+        test: the period the table scores, ``{"start": ..., "end": ...}``. It must start
+            after the selection period ends.
         seeds: the seeds the neural models were trained with.
         note: one sentence to print under the table.
 
@@ -78,6 +163,8 @@ def publish(
         )
     from helpers.mode import fast_mode
 
+    selection, test = check_periods(selection, test)
+    notebook = Path(notebook).as_posix()
     record = {
         "notebook": notebook,
         "mode": "fast" if fast_mode() else "full",
@@ -86,7 +173,9 @@ def publish(
         "horizon": horizon,
         "metric": metric,
         "baselines": list(baselines),
-        "seeds": list(seeds or []),
+        "seeds": [int(s) for s in (seeds or [])],
+        "selection": selection,
+        "test": test,
         "note": note,
         "table": table_to_json(table),
     }
@@ -95,7 +184,7 @@ def publish(
         folder = Path(target)
         folder.mkdir(parents=True, exist_ok=True)
         name = notebook.replace("/", "__").replace(".ipynb", ".json")
-        (folder / name).write_text(json.dumps(record, indent=2))
+        (folder / name).write_text(json.dumps(record, indent=2, allow_nan=False))
         print(f"Results for {notebook} recorded for `make results`.")
     else:
         print(f"Headline table of {notebook} ({record['mode']} mode); "
@@ -124,6 +213,14 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def _periods_line(record: dict[str, Any]) -> str:
+    sel, test = record.get("selection"), record.get("test")
+    if not sel or not test:
+        return "Selection: not recorded. Test: not recorded."
+    return (f"Chosen on: {sel['on']} ({sel['start']} to {sel['end']}). "
+            f"Scored once on the test period: {test['start']} to {test['end']}.")
+
+
 def render_markdown(results: dict[str, Any]) -> str:
     """Render ``results.json``'s content as ``RESULTS.md`` (deterministic: a test compares them)."""
     lines = ["# Full-mode results", "",
@@ -142,6 +239,7 @@ def render_markdown(results: dict[str, Any]) -> str:
                       f"Horizon: {record['horizon']}. Metric: {record['metric']}. "
                       f"Baselines: {', '.join(record['baselines'])}. "
                       f"Seeds: {', '.join(map(str, record['seeds'])) or 'n/a'}.", ""]
+            lines += [_periods_line(record), ""]
             columns = record["table"]["columns"]
             lines.append("| " + " | ".join(columns) + " |")
             lines.append("|" + "---|" * len(columns))
@@ -172,7 +270,7 @@ def render_headline(results: dict[str, Any]) -> str:
         for record in info.get("published", []):
             columns = record["table"]["columns"]
             lines += ["", f"**{name}** — {record['dataset']}; {record['split']}; horizon "
-                      f"{record['horizon']}; {record['metric']}.", ""]
+                      f"{record['horizon']}; {record['metric']}. {_periods_line(record)}", ""]
             lines.append("| " + " | ".join(columns) + " |")
             lines.append("|" + "---|" * len(columns))
             for row in record["table"]["rows"]:
@@ -181,8 +279,9 @@ def render_headline(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def update_readme(readme: Path, results: dict[str, Any]) -> bool:
+def update_readme(readme: str | os.PathLike, results: dict[str, Any]) -> bool:
     """Replace the README's results section with :func:`render_headline`; True if it changed."""
+    readme = Path(readme)
     text = readme.read_text()
     start, end = text.find(HEADLINE_START), text.find(HEADLINE_END)
     if start < 0 or end < start:
