@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import helpers  # noqa: F401
 from helpers import nbtools, runner
+
+import pytest
 
 ROOT = nbtools.repo_root()
 
@@ -36,3 +40,20 @@ def test_slide_deck_loads_nothing_from_the_network(tmp_path):
     assert 'src="vendor/requirejs/require.js"' in html
     assert "vendor/reveal.js/dist/reveal.js" in html
     assert html.count('<section') >= 5, "headings should start separate slides"
+
+
+@pytest.mark.slow
+def test_headless_run_is_quiet_and_uses_local_sockets(tmp_path, capfd):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import os\nprint(40 + 2)")]
+    path = tmp_path / "tiny.ipynb"
+    nbformat.write(nb, str(path))
+    executed, status = runner.execute(path, dict(os.environ), timeout=120)
+    assert status == "ok"
+    assert executed.cells[0].outputs[0]["text"].strip() == "42"
+    captured = capfd.readouterr()
+    assert "without encryption" not in captured.out + captured.err
+    if os.name == "posix":
+        assert runner.kernel_config(tmp_path).KernelManager.transport == "ipc"
