@@ -63,21 +63,43 @@ def seed_everything(seed: int = 42, deterministic: bool = True) -> int:
     numbers the text quotes, so re-running a single cell reproduces them.
 
     Args:
-        seed: the seed for every random number generator.
+        seed: the seed for every random number generator, any non-negative integer
+            (a Python ``int`` or a NumPy integer such as ``np.int64(7)``). NumPy and
+            TensorFlow take seeds below 2**32; a larger seed is mapped to one of those
+            with ``np.random.SeedSequence``, so different large seeds still give
+            different, repeatable runs (Python's ``random`` gets the seed itself).
         deterministic: also call ``tf.config.experimental.enable_op_determinism()``,
             which makes results repeatable on the same machine at a small speed cost.
 
     Returns:
-        The seed, so a notebook can print or record it.
+        The seed, as a Python ``int``, so a notebook can print or record it.
+
+    Raises:
+        CourseInputError: the seed is not a non-negative integer, or ``deterministic``
+            is not True/False.
     """
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}.")
-    import keras
+    from helpers.validation import CourseInputError, check_bool
+
     import numpy as np
 
-    random.seed(seed)
-    np.random.seed(seed)  # noqa: NPY002 - students' code may use the legacy global generator
-    keras.utils.set_random_seed(seed)
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        hint = ""
+        if isinstance(seed, float) and seed.is_integer():
+            hint = f" Write it without a decimal point: seed_everything({int(seed)})."
+        elif isinstance(seed, str) and seed.strip().isdigit():
+            hint = f" Pass a number, not text: seed_everything({int(seed)})."
+        raise CourseInputError(f"seed must be a non-negative integer, got {seed!r}.{hint}")
+    seed = int(seed)
+    if seed < 0:
+        raise CourseInputError(f"seed must be a non-negative integer, got {seed}.")
+    deterministic = check_bool(deterministic, "deterministic")
+    import keras
+
+    # NumPy's legacy seed (and so keras.utils.set_random_seed) accepts 0 <= seed < 2**32.
+    small = seed if seed < 2**32 else int(np.random.SeedSequence(seed).generate_state(1)[0])
+    np.random.seed(small)  # noqa: NPY002 - students' code may use the legacy global generator
+    keras.utils.set_random_seed(small)
+    random.seed(seed)  # after Keras, which seeds Python's random with the small seed
     if deterministic:
         import tensorflow as tf
 

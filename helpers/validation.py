@@ -7,6 +7,7 @@ TensorFlow or statsmodels.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -17,17 +18,76 @@ class CourseInputError(ValueError):
     """A helper was given input it cannot use; the message says how to fix it."""
 
 
+def _non_numeric_columns(frame: pd.DataFrame) -> list[str]:
+    """Columns of ``frame`` that are not numbers (or booleans)."""
+    return [
+        str(column)
+        for column, dtype in frame.dtypes.items()
+        if not (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype))
+    ]
+
+
 def as_float_array(values: Any, name: str = "values") -> np.ndarray:
     """Convert ``values`` (list, NumPy array, pandas Series/DataFrame) to a float array.
 
     Raises:
-        CourseInputError: when the values are not numeric.
+        CourseInputError: when the values are missing (``None``), hold ``None`` entries,
+            are not numeric (dates, text, complex numbers) or are ragged lists.
     """
+    if values is None:
+        raise CourseInputError(
+            f"{name} is None: pass the numbers themselves (a list, NumPy array or pandas "
+            "object). A function that only prints or plots returns None; check that the "
+            "variable holds what you expect."
+        )
+    if isinstance(values, pd.DataFrame):
+        bad = _non_numeric_columns(values)
+        if bad:
+            dates = [
+                c for c in bad if pd.api.types.is_datetime64_any_dtype(values[c].dtype)
+            ]
+            fix = (
+                f" Column {dates[0]!r} holds dates: make it the index with "
+                f"df.set_index({dates[0]!r})."
+                if dates
+                else f" Select the numeric columns, e.g. df.drop(columns={bad!r})."
+            )
+            raise CourseInputError(f"{name} has non-numeric column(s) {bad}.{fix}")
     if isinstance(values, pd.Series | pd.DataFrame):
         values = values.to_numpy()
+    if isinstance(values, dict | set | str | bytes):
+        raise CourseInputError(
+            f"{name} must be numbers (a list, NumPy array or pandas object), got a "
+            f"{type(values).__name__}."
+        )
+    if isinstance(values, list | tuple) or (
+        isinstance(values, np.ndarray) and values.dtype == object
+    ):
+        try:
+            raw = np.asarray(values, dtype=object)
+        except ValueError:
+            raw = None
+        if raw is not None and any(v is None for v in raw.ravel()):
+            raise CourseInputError(
+                f"{name} contains None, which is not a number. Replace missing values with "
+                "real ones (or drop them) before passing the data."
+            )
+    dtype = getattr(values, "dtype", None)
+    if isinstance(dtype, np.dtype) and np.issubdtype(dtype, np.complexfloating):
+        raise CourseInputError(
+            f"{name} holds complex numbers; pass real numbers (e.g. np.real(values) or "
+            "np.abs(values), whichever you mean)."
+        )
     try:
-        array = np.asarray(values, dtype="float64")
-    except (TypeError, ValueError) as err:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", np.exceptions.ComplexWarning)
+            array = np.asarray(values, dtype="float64")
+    except (TypeError, ValueError, np.exceptions.ComplexWarning) as err:
+        if "inhomogeneous" in str(err) or "sequence" in str(err):
+            raise CourseInputError(
+                f"{name} is a list whose rows have different lengths, so it is not a "
+                "rectangular array. Make every row (window) the same length, or pad them."
+            ) from None
         raise CourseInputError(
             f"{name} must be numeric (a list, NumPy array or pandas object of numbers); "
             f"converting it to floats failed: {err}"
@@ -48,29 +108,106 @@ def check_no_nans(array: np.ndarray, name: str = "values") -> None:
         )
 
 
+def _label(value: Any) -> str:
+    """A date as ``2020-01-01`` (without a time of midnight), anything else with str()."""
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        return str(value.date())
+    return str(value)
+
+
 def check_index(index: pd.Index, name: str = "series") -> None:
-    """Raise when a DatetimeIndex is not strictly increasing or has duplicates."""
-    if not isinstance(index, pd.DatetimeIndex):
+    """Raise when the index of a time series cannot be in time order.
+
+    Dates (``DatetimeIndex``, ``PeriodIndex``) must have no missing value (NaT),
+    no duplicates and be increasing. Other indexes that are not the default
+    0, 1, 2, ... must be increasing too: a shuffled integer index means the rows
+    are not in time order.
+    """
+    if isinstance(index, pd.RangeIndex):
+        if index.step < 0:
+            raise CourseInputError(
+                f"{name} has a decreasing index ({index.start}, {index.start + index.step}, "
+                "...): its rows run backwards in time. Sort it first with series.sort_index()."
+            )
         return
+    dated = isinstance(index, pd.DatetimeIndex | pd.PeriodIndex)
+    if not dated and not pd.api.types.is_numeric_dtype(index.dtype):
+        return  # labels such as names: no time order to check
+    if dated and index.hasnans:
+        position = int(np.argmax(index.isna()))
+        raise CourseInputError(
+            f"{name} has {int(index.isna().sum())} missing date(s) (NaT) in its index, the "
+            f"first at position {position}. Fix or drop those rows first, e.g. "
+            "series = series[series.index.notna()], and check how the dates were parsed."
+        )
     if index.has_duplicates:
         dup = index[index.duplicated()][0]
+        what = "dates" if dated else "index values"
         raise CourseInputError(
-            f"{name} has duplicate dates (first: {dup.date()}). Aggregate them, for "
+            f"{name} has duplicate {what} (first: {_label(dup)}). Aggregate them, for "
             "example with series.groupby(level=0).mean()."
         )
     if not index.is_monotonic_increasing:
-        position = int(np.argmax(np.diff(index.asi8) < 0)) + 1
+        numbers = index.asi8 if dated else np.asarray(index, dtype="float64")
+        position = int(np.argmax(np.diff(numbers) < 0)) + 1
+        what = "dates are" if dated else "index is"
         raise CourseInputError(
-            f"{name} dates are not in increasing order (at position {position}: "
-            f"{index[position - 1].date()} is followed by {index[position].date()}). "
-            "Sort it first with series.sort_index()."
+            f"{name} {what} not in increasing order (at position {position}: "
+            f"{_label(index[position - 1])} is followed by {_label(index[position])}), so "
+            "its rows are not in time order. Sort it first with series.sort_index()."
         )
+
+
+def check_regular(index: pd.Index, name: str = "series") -> None:
+    """Raise when a DatetimeIndex without a frequency has gaps (a missing month, day, ...).
+
+    Windows and forecasts treat consecutive rows as consecutive time steps, so a
+    missing date silently joins two periods that are not neighbours. An index with
+    a frequency (``index.freq``) is regular by construction; otherwise the
+    frequency is inferred from the dates, which fails when they have gaps.
+    """
+    if not isinstance(index, pd.DatetimeIndex) or index.freq is not None or len(index) < 3:
+        return
+    check_index(index, name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        freq = pd.infer_freq(index)
+    if freq is not None:
+        return
+    steps = np.asarray(index[1:] - index[:-1])
+    typical = np.median(steps)
+    position = int(np.argmax(steps) if steps.max() > 1.5 * typical else np.argmin(steps)) + 1
+    step = pd.Timedelta(typical)
+    step_text = f"{step.days} day(s)" if step == step.floor("D") and step.days else str(step)
+    raise CourseInputError(
+        f"The dates of {name} are not evenly spaced: {_label(index[position - 1])} is "
+        f"followed by {_label(index[position])}, while the typical step is "
+        f"{step_text}. Consecutive rows would be treated as consecutive time "
+        "steps across the gap. Make the dates regular first, e.g. "
+        "series.asfreq('MS').interpolate() for monthly data (or .asfreq('D') for daily); "
+        "if the rows really are consecutive steps, pass series.to_numpy()."
+    )
 
 
 def check_positive_int(value: Any, name: str, minimum: int = 1) -> int:
     """Return ``value`` as an int, raising when it is not an integer >= ``minimum``."""
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise CourseInputError(f"{name} must be an integer >= {minimum}, got {value!r}.")
+        hint = ""
+        if isinstance(value, float | np.floating) and float(value).is_integer():
+            hint = f" Pass a whole number without a decimal point: {name}={int(value)}."
+        elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            hint = f" Pass a number, not text: {name}={int(value)}."
+        raise CourseInputError(f"{name} must be an integer >= {minimum}, got {value!r}.{hint}")
     if value < minimum:
         raise CourseInputError(f"{name} must be >= {minimum}, got {value}.")
     return int(value)
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """Return ``value`` as a bool, raising when it is not True or False (e.g. the text ``'no'``)."""
+    if not isinstance(value, bool | np.bool_):
+        raise CourseInputError(
+            f"{name} must be True or False, got {value!r}. Note that a text such as 'no' "
+            "or 'False' counts as true in Python."
+        )
+    return bool(value)

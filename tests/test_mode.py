@@ -46,3 +46,43 @@ def test_seed_everything_repeats_numpy_and_keras():
 def test_seed_must_be_a_non_negative_int(bad):
     with pytest.raises(ValueError, match="seed must be a non-negative int"):
         seed_everything(bad)
+
+
+def test_seed_everything_accepts_numpy_integers_as_the_same_seed():
+    assert seed_everything(np.int64(7)) == 7
+    a = np.random.rand(3)  # noqa: NPY002
+    seed_everything(7)
+    np.testing.assert_array_equal(a, np.random.rand(3))  # noqa: NPY002
+
+
+def test_seed_everything_large_seeds_are_repeatable_and_distinct():
+    import random
+
+    def draw(seed):
+        assert seed_everything(seed) == seed
+        return np.random.rand(3), random.random()  # noqa: NPY002
+
+    (a1, p1), (a2, p2) = draw(2**40), draw(2**40)
+    np.testing.assert_array_equal(a1, a2)
+    assert p1 == p2
+    b, _ = draw(2**40 + 1)
+    assert not np.array_equal(a1, b)
+    c, _ = draw(0)  # not simply seed % 2**32
+    assert not np.array_equal(a1, c)
+
+
+@pytest.mark.parametrize(
+    ("bad", "hint"), [(7.0, r"seed_everything\(7\)"), ("3", "not text"), (-1, "non-negative")]
+)
+def test_seed_errors_name_the_fix(bad, hint):
+    from helpers.validation import CourseInputError
+
+    with pytest.raises(CourseInputError, match=hint):
+        seed_everything(bad)
+
+
+def test_seed_everything_deterministic_must_be_a_bool():
+    from helpers.validation import CourseInputError
+
+    with pytest.raises(CourseInputError, match="deterministic must be True or False"):
+        seed_everything(1, deterministic="no")
