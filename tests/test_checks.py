@@ -5,6 +5,10 @@ from __future__ import annotations
 from helpers import checks
 from helpers.checks import CORRECT, NOT_ATTEMPTED, WRONG
 from helpers.checks import ex01_rnn_basics as ex01
+from helpers.checks.attempts import JUNK as J
+from helpers.checks.attempts import MISTAKE as M
+from helpers.checks.attempts import VALID as V
+from helpers.checks.attempts import Attempt, ids, judge, too_thin
 
 import numpy as np
 import pytest
@@ -165,3 +169,226 @@ def test_no_check_raises_on_junk(junk):
     ]
     for verdict in verdicts:
         assert verdict.status in (NOT_ATTEMPTED, WRONG)
+
+
+# --- exercise 01: attempt tables (valid answers, realistic mistakes, junk) ---
+
+
+
+def _step_dot(x, h, W, U, b):
+    return np.tanh(np.dot(x, W) + np.dot(h, U) + b)
+
+
+def _step_tf(x, h, W, U, b):
+    import tensorflow as tf
+
+    return tf.tanh(tf.matmul(x, W) + tf.matmul(h, U) + b)
+
+
+def _step_float32(x, h, W, U, b):
+    x, h, W, U, b = (np.asarray(a, dtype="float32") for a in (x, h, W, U, b))
+    return np.tanh(b + h @ U + x @ W)
+
+
+def _step_print(x, h, W, U, b):
+    print(np.tanh(x @ W + h @ U + b))
+
+
+def _forward_list(inputs, W, U, b, return_sequences=False):
+    h = np.zeros((len(inputs), U.shape[0]))
+    states = []
+    for x_t in np.transpose(inputs, (1, 0, 2)):
+        h = good_step(x_t, h, W, U, b)
+        states += [h]
+    return np.array(states).transpose(1, 0, 2) if return_sequences else states[-1]
+
+
+def _forward_prealloc(inputs, W, U, b, return_sequences=False):
+    batch, time, _ = inputs.shape
+    out = np.empty((batch, time, W.shape[1]))
+    h = np.zeros((batch, W.shape[1]))
+    for t in range(time):
+        h = np.tanh(inputs[:, t] @ W + h @ U + b)
+        out[:, t] = h
+    if return_sequences:
+        return out
+    return out[:, -1]
+
+
+def _forward_no_return(inputs, W, U, b, return_sequences=False):
+    h = np.zeros((inputs.shape[0], W.shape[1]))
+    for t in range(inputs.shape[1]):
+        h = good_step(inputs[:, t], h, W, U, b)
+
+
+def _forward_ones_state(inputs, W, U, b, return_sequences=False):
+    h = np.ones((inputs.shape[0], W.shape[1]))
+    seq = []
+    for t in range(inputs.shape[1]):
+        h = good_step(inputs[:, t], h, W, U, b)
+        seq.append(h)
+    return np.stack(seq, 1) if return_sequences else h
+
+
+def _forward_fixed_step(inputs, W, U, b, return_sequences=False):
+    h = np.zeros((inputs.shape[0], W.shape[1]))
+    seq = []
+    for _ in range(inputs.shape[1]):
+        h = good_step(inputs[:, 0], h, W, U, b)   # always the first step's input
+        seq.append(h)
+    return np.stack(seq, 1) if return_sequences else h
+
+
+_rng01 = np.random.default_rng(11)
+IN01 = _rng01.normal(size=(4, 20, 3)).astype("float32")
+W01 = _rng01.normal(scale=0.6, size=(3, 5)).astype("float32")
+U01 = _rng01.normal(scale=0.4, size=(5, 5)).astype("float32")
+B01 = np.zeros(5, dtype="float32")
+
+
+def _task3(diff_of=None, layer=None, weights=None, sequences=True, value=None):
+    """A student's task-3 cell: build, set weights, measure; `diff_of` picks what is compared."""
+    import keras
+
+    lay = layer or keras.layers.SimpleRNN(5, return_sequences=sequences)
+    lay(IN01)
+    lay.set_weights(weights or [W01, U01, B01])
+    keras_out = np.asarray(lay(IN01))
+    mine = good_forward(IN01, W01, U01, B01, return_sequences=sequences)
+    diff = {
+        None: lambda: float(np.max(np.abs(keras_out - mine))),
+        "abs_max_method": lambda: np.abs(mine - keras_out).max(),
+        "tensor": lambda: keras.ops.max(keras.ops.abs(lay(IN01) - mine)),
+        "itself": lambda: float(np.max(np.abs(keras_out - np.asarray(lay(IN01))))),
+        "signed": lambda: float(np.max(keras_out - mine) - 1e-3),
+    }[diff_of]()
+    return ex01.check_keras_match(lay, W01, U01, B01, diff if value is None else value, IN01)
+
+
+TABLE01 = [
+    # task 1
+    Attempt(1, V, "textbook", lambda: ex01.check_step(good_step)),
+    Attempt(1, V, "np.dot", lambda: ex01.check_step(_step_dot)),
+    Attempt(1, V, "tensorflow ops", lambda: ex01.check_step(_step_tf)),
+    Attempt(1, V, "float32 and reordered sum", lambda: ex01.check_step(_step_float32)),
+    Attempt(1, M, "printed instead of returned", lambda: ex01.check_step(_step_print), "return"),
+    Attempt(1, M, "no tanh", lambda: ex01.check_step(lambda x, h, W, U, b: x @ W + h @ U + b), "tanh"),
+    Attempt(1, M, "relu", lambda: ex01.check_step(
+        lambda x, h, W, U, b: np.maximum(0, x @ W + h @ U + b)), "relu"),
+    Attempt(1, M, "no bias", lambda: ex01.check_step(lambda x, h, W, U, b: np.tanh(x @ W + h @ U)), "bias"),
+    Attempt(1, M, "W and U swapped", lambda: ex01.check_step(
+        lambda x, h, W, U, b: np.tanh(x @ U + h @ W + b)), "shapes"),
+    Attempt(1, J, "placeholder", lambda: ex01.check_step(stub), status=NOT_ATTEMPTED),
+    Attempt(1, J, "a string", lambda: ex01.check_step("tanh")),
+    Attempt(1, J, "crashes", lambda: ex01.check_step(lambda *a: 1 / 0)),
+    # task 2
+    Attempt(2, V, "loop and stack", lambda: ex01.check_forward(good_forward)),
+    Attempt(2, V, "time-major loop, transposed", lambda: ex01.check_forward(_forward_list)),
+    Attempt(2, V, "preallocated array", lambda: ex01.check_forward(_forward_prealloc)),
+    Attempt(2, M, "forgot return", lambda: ex01.check_forward(_forward_no_return), "return"),
+    Attempt(2, M, "always every state", lambda: ex01.check_forward(
+        lambda i, W, U, b, return_sequences=False: good_forward(i, W, U, b, True)), "final state"),
+    Attempt(2, M, "state starts at ones", lambda: ex01.check_forward(_forward_ones_state)),
+    Attempt(2, M, "always the first input", lambda: ex01.check_forward(_forward_fixed_step)),
+    Attempt(2, M, "time axis first", lambda: ex01.check_forward(
+        lambda i, W, U, b, return_sequences=False: good_forward(i, W, U, b, True).transpose(1, 0, 2)
+        if return_sequences else good_forward(i, W, U, b)), "axis=1"),
+    Attempt(2, J, "placeholder", lambda: ex01.check_forward(...), status=NOT_ATTEMPTED),
+    Attempt(2, J, "a number", lambda: ex01.check_forward(3)),
+    Attempt(2, J, "returns a string", lambda: ex01.check_forward(lambda *a, **k: "done")),
+    # task 3
+    Attempt(3, V, "solution", lambda: _task3()),
+    Attempt(3, V, "abs().max() as numpy float32", lambda: _task3("abs_max_method")),
+    Attempt(3, V, "a keras tensor", lambda: _task3("tensor")),
+    Attempt(3, M, "typed 0.0", lambda: _task3(value=0.0), "exactly 0"),
+    Attempt(3, M, "layer compared with itself", lambda: _task3("itself"), "itself"),
+    Attempt(3, M, "set_weights never called", lambda: _task3(weights=_fresh_weights()),
+            "set_weights"),
+    Attempt(3, M, "return_sequences left False", lambda: _task3(sequences=False), "return_sequences"),
+    Attempt(3, M, "typed a made-up tiny number", lambda: _task3(value=1e-12)),
+    Attempt(3, J, "placeholders", lambda: ex01.check_keras_match(..., W01, U01, B01, ..., IN01),
+            status=NOT_ATTEMPTED),
+    Attempt(3, J, "a string difference", lambda: _task3(value="3e-7")),
+    Attempt(3, J, "a list of differences", lambda: _task3(value=[1e-7, 2e-7])),
+    # task 4
+    Attempt(4, V, "tuples", lambda: ex01.check_shapes((32, 10, 16), (32, 16))),
+    Attempt(4, V, "lists", lambda: ex01.check_shapes([32, 10, 16], [32, 16])),
+    Attempt(4, V, "TensorShape and array", lambda: _shapes_from_keras()),
+    Attempt(4, M, "swapped", lambda: ex01.check_shapes((32, 16), (32, 10, 16)), "swapped"),
+    Attempt(4, M, "no batch", lambda: ex01.check_shapes((10, 16), (32, 16)), "batch"),
+    Attempt(4, M, "features instead of units", lambda: ex01.check_shapes((32, 10, 8), (32, 8)), "units"),
+    Attempt(4, M, "None batch from a model summary", lambda: ex01.check_shapes((None, 10, 16), (None, 16))),
+    Attempt(4, J, "placeholder", lambda: ex01.check_shapes(..., ...), status=NOT_ATTEMPTED),
+    Attempt(4, J, "strings", lambda: ex01.check_shapes("(32, 10, 16)", "(32, 16)")),
+    Attempt(4, J, "numbers", lambda: ex01.check_shapes(32, 16)),
+]
+
+
+def _fresh_weights():
+    import keras
+
+    layer = keras.layers.SimpleRNN(5, return_sequences=True)
+    layer(IN01)
+    return layer.get_weights()   # what the layer had before: W, U, b never handed over
+
+
+def _shapes_from_keras():
+    import keras
+
+    x = np.zeros((32, 10, 8), dtype="float32")
+    seq = keras.layers.SimpleRNN(16, return_sequences=True)(x).shape
+    last = np.array(keras.layers.SimpleRNN(16)(x).shape)
+    return ex01.check_shapes(seq, last)
+
+
+@pytest.mark.parametrize("attempt", TABLE01, ids=ids(TABLE01))
+def test_ex01_attempt_table(attempt):
+    assert judge(attempt) is None, judge(attempt)
+
+
+def test_ex01_table_covers_every_task():
+    assert too_thin(TABLE01) == {}
+    assert sorted({a.task for a in TABLE01}) == list(range(1, checks.task_count(ex01.EXERCISE) + 1))
+
+
+# --- every registered check, on junk ---
+
+def _all_check_modules():
+    import importlib
+    import pkgutil
+
+    import helpers.checks as package
+
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("ex"):
+            importlib.import_module(f"helpers.checks.{info.name}")
+    return checks.registered()
+
+
+REGISTERED = _all_check_modules()
+JUNK_VALUES = [None, ..., 3, -1.5, float("nan"), True, "text", b"bytes", [1, 2], (), {"a": 1},
+               np.zeros(3), np.full((2, 2), np.nan), object(), lambda *a, **k: 1 / 0,
+               lambda *a, **k: None]
+
+
+@pytest.mark.parametrize("key", list(REGISTERED), ids=[f"{e}-t{t}" for e, t in REGISTERED])
+def test_every_registered_check_survives_junk(key, capsys):
+    import inspect
+
+    check_fn = REGISTERED[key]
+    params = inspect.signature(check_fn).parameters
+    required = [p for p in params.values() if p.default is inspect.Parameter.empty
+                and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    for junk in JUNK_VALUES:
+        verdict = check_fn(*[junk] * len(required))
+        assert verdict.status in (NOT_ATTEMPTED, WRONG), (key, junk, verdict)
+        assert (verdict.exercise, verdict.task) == key
+        assert "\x1b[" not in verdict.message
+
+
+def test_registry_derives_task_counts():
+    counts = {exercise: checks.task_count(exercise) for exercise, _ in REGISTERED}
+    assert len(counts) == 9, counts
+    assert all(n >= 3 for n in counts.values()), counts
+    for exercise, n in counts.items():
+        assert sorted(t for e, t in REGISTERED if e == exercise) == list(range(1, n + 1))

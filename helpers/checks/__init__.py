@@ -16,6 +16,7 @@ progress and a solution notebook can end with :func:`assert_all_correct`.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,8 @@ CORRECT, NOT_ATTEMPTED, WRONG = "correct", "not attempted", "wrong"
 _ICONS = {CORRECT: "✅", NOT_ATTEMPTED: "⏳", WRONG: "❌"}
 
 _LOG: dict[tuple[str, int], Verdict] = {}
+_REGISTRY: dict[tuple[str, int], Callable[..., Verdict]] = {}
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,9 @@ def check(exercise: str, task: int) -> Callable[[Callable[..., str]], Callable[.
 
     The wrapped function raises :class:`Wrong` (with a hint) or
     :class:`NotAttempted`; any other exception, including ones raised by the
-    student's own code, becomes a ``wrong`` verdict quoting it.
+    student's own code, becomes a ``wrong`` verdict with a readable message.
+    The check is also registered, so :func:`task_count` knows how many tasks an
+    exercise has and the tests can run every check on junk input.
     """
 
     def decorate(func: Callable[..., str]) -> Callable[..., Verdict]:
@@ -95,16 +100,74 @@ def check(exercise: str, task: int) -> Callable[[Callable[..., str]], Callable[.
             except Wrong as err:
                 status, message = WRONG, str(err)
             except Exception as err:  # a check must never crash
-                status = WRONG
-                message = f"checking your answer raised {type(err).__name__}: {err}"
+                status, message = WRONG, f"checking your answer failed: {describe_error(err)}"
             verdict = Verdict(exercise, task, status, message)
             _LOG[(exercise, task)] = verdict
             print(verdict)
             return verdict
 
+        wrapper.exercise, wrapper.task = exercise, task  # type: ignore[attr-defined]
+        _REGISTRY[(exercise, task)] = wrapper
         return wrapper
 
     return decorate
+
+
+def registered(exercise: str | None = None) -> dict[tuple[str, int], Callable[..., Verdict]]:
+    """Every registered check, keyed by ``(exercise, task)`` (only ``exercise``'s when given)."""
+    return {key: func for key, func in sorted(_REGISTRY.items()) if exercise in (None, key[0])}
+
+
+def task_count(exercise: str) -> int:
+    """How many tasks ``exercise`` has: the number of checks registered for it."""
+    return len(registered(exercise))
+
+
+def describe_error(err: BaseException) -> str:
+    """A short, readable description of an exception raised by student code or a library.
+
+    Terminal colour codes and the long traces some libraries append are dropped, and
+    common failures get a plain-words explanation.
+    """
+    text = _ANSI.sub("", str(err)).strip()
+    first = text.splitlines()[0] if text else ""
+    if len(first) > 200:
+        first = first[:200] + "..."
+    low = text.lower()
+    hint = ""
+    if "matmul" in low or "incompatible shapes" in low or "shapes" in low and "align" in low \
+            or "dimension" in low and ("must be equal" in low or "mismatch" in low) \
+            or "size of tensor" in low or "input 0 of layer" in low \
+            or "expected shape" in low or "incompatible with the layer" in low:
+        hint = (" The shapes of two arrays or tensors do not fit together: print the shapes "
+                "of what you pass in and compare them with what the task asks for.")
+    elif isinstance(err, ZeroDivisionError):
+        hint = " Something was divided by zero."
+    elif isinstance(err, NameError):
+        hint = " A name is not defined: run the cells above first, or check the spelling."
+    return f"{type(err).__name__}: {first}{hint}"
+
+
+def call_student(func: Callable[..., Any], *args: Any, name: str = "your function",
+                 **kwargs: Any) -> Any:
+    """Call a student's function; translate what goes wrong into a verdict.
+
+    Returns the result. Raises :class:`NotAttempted` when it returns the ``...``
+    placeholder, :class:`Wrong` with a "forgot ``return``?" hint when it returns
+    ``None``, and :class:`Wrong` with a readable message when it raises.
+    """
+    try:
+        result = func(*args, **kwargs)
+    except (Wrong, NotAttempted):
+        raise
+    except Exception as err:
+        raise Wrong(f"calling {name} raised {describe_error(err)}") from None
+    if result is Ellipsis or result is NotImplemented:
+        raise NotAttempted(f"{name} still returns `...`. Write your code under # YOUR CODE HERE.")
+    if result is None:
+        raise Wrong(f"{name} returned None: did you forget `return`? The function must end "
+                    "with `return` followed by its result.")
+    return result
 
 
 def waiting(task: int, *values: Any) -> bool:
@@ -135,6 +198,80 @@ def as_array(value: Any, name: str) -> np.ndarray:
     if array.dtype == object:
         raise Wrong(f"`{name}` should be a NumPy array of numbers.")
     return array
+
+
+def as_number(value: Any, name: str) -> float:
+    """One finite number from an int, float, NumPy scalar, 0-d array or 1-element tensor."""
+    if is_placeholder(value):
+        raise NotAttempted(f"`{name}` is still `{value!r}`. Write your code under # YOUR CODE HERE.")
+    if isinstance(value, bool | np.bool_) or isinstance(value, str | bytes):
+        raise Wrong(f"`{name}` should be a number, not {value!r}.")
+    if hasattr(value, "numpy") and callable(value.numpy):
+        value = value.numpy()
+    try:
+        array = np.asarray(value, dtype="float64")
+    except (TypeError, ValueError):
+        raise Wrong(f"`{name}` should be one number, not a {type(value).__name__}.") from None
+    if array.size != 1:
+        raise Wrong(f"`{name}` should be one number, but it holds {array.size} values "
+                    f"(shape {array.shape}).")
+    number = float(array.reshape(()))
+    if not np.isfinite(number):
+        raise Wrong(f"`{name}` is {number}, not a finite number: look for NaN in the "
+                    "values it was computed from.")
+    return number
+
+
+def as_int(value: Any, name: str) -> int:
+    """A whole number from an int, NumPy integer or a float such as 12.0."""
+    if is_placeholder(value):
+        raise NotAttempted(f"`{name}` is still `{value!r}`. Write your code under # YOUR CODE HERE.")
+    number = as_number(value, name)
+    if number != int(number):
+        raise Wrong(f"`{name}` should be a whole number, got {value!r}.")
+    return int(number)
+
+
+def as_shape(value: Any, name: str) -> tuple[int, ...]:
+    """A shape given as a tuple, list, array or TensorShape -> a tuple of ints."""
+    if is_placeholder(value):
+        raise NotAttempted(f"`{name}` is still `{value!r}`. Write your code under # YOUR CODE HERE.")
+    if getattr(value, "ndim", 0) > 1:
+        raise Wrong(f"`{name}` is an array or tensor of shape {tuple(value.shape)}; give only "
+                    "its shape, a tuple of ints: tuple(output.shape).")
+    if isinstance(value, str | bytes | dict) or not hasattr(value, "__iter__"):
+        raise Wrong(f"`{name}` should be a shape, a tuple of ints like (32, 16), not {value!r}.")
+    try:
+        shape = tuple(as_int(d, f"{name} entry") for d in value)
+    except (Wrong, NotAttempted, TypeError):
+        raise Wrong(f"`{name}` should be a shape, a tuple of ints like (32, 16), not "
+                    f"{value!r}.") from None
+    if not shape:
+        raise Wrong(f"`{name}` is empty; a shape has one entry per axis, like (32, 16).")
+    return shape
+
+
+def close(a: Any, b: Any, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
+    """True when ``a`` and ``b`` have the same shape and all values agree; NaN never agrees."""
+    try:
+        x, y = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
+    except (TypeError, ValueError):
+        return False
+    if x.shape != y.shape or not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+        return False
+    return bool(np.allclose(x, y, rtol=rtol, atol=atol))
+
+
+def show(value: Any) -> None:
+    """Display ``value`` (a table, a frame) in the notebook, or nothing while it is a placeholder."""
+    if is_placeholder(value):
+        return
+    try:
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython ships with the notebook stack
+        print(value)
+    else:
+        display(value)
 
 
 def expect_shape(array: np.ndarray, shape: tuple[int, ...], name: str, meaning: str = "") -> None:
@@ -184,12 +321,16 @@ def summary(exercise: str | None = None) -> list[Verdict]:
     return verdicts
 
 
-def assert_all_correct(exercise: str, tasks: int) -> None:
+def assert_all_correct(exercise: str, tasks: int | None = None) -> None:
     """Raise AssertionError unless tasks 1..``tasks`` of ``exercise`` were all checked correct.
 
+    ``tasks`` defaults to the number of checks registered for ``exercise``.
     Solution notebooks end with this (in a ``solution-only`` cell), so a solution
     that stops passing its own checks fails the test suite.
     """
+    if tasks is None:
+        tasks = task_count(exercise)
+        assert tasks, f"{exercise}: no checks are registered (import its check module first)"
     missing = [t for t in range(1, tasks + 1) if (exercise, t) not in _LOG]
     wrong = [str(_LOG[(exercise, t)]) for t in range(1, tasks + 1)
              if (exercise, t) in _LOG and not _LOG[(exercise, t)]]

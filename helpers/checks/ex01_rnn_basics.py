@@ -10,19 +10,24 @@ from __future__ import annotations
 from typing import Any
 
 from helpers.checks import (
+    NotAttempted,
     Wrong,
     as_array,
+    as_number,
+    as_shape,
+    call_student,
     check,
+    close,
     expect_close,
     expect_shape,
     require,
     require_function,
+    task_count,
 )
 
 import numpy as np
 
 EXERCISE = "01_rnn_basics"
-TASKS = 4
 
 
 def reference_step(x_t: np.ndarray, h_prev: np.ndarray, W: np.ndarray, U: np.ndarray,
@@ -74,7 +79,7 @@ def check_step(rnn_step: Any) -> str:
     inputs, W, U, b = _case()
     x_t = inputs[:, 0, :]
     h_prev = np.tanh(np.random.default_rng(2).normal(size=(inputs.shape[0], W.shape[1])))
-    result = require(rnn_step(x_t, h_prev, W, U, b), "the value rnn_step returns")
+    result = call_student(rnn_step, x_t, h_prev, W, U, b, name="rnn_step(...)")
     got = as_array(result, "rnn_step(...)")
     expect_shape(got, (x_t.shape[0], W.shape[1]), "rnn_step(...)", "batch, units")
     hint = _diagnose_step(got, x_t, h_prev, W, U, b)
@@ -92,7 +97,8 @@ def check_forward(rnn_forward: Any) -> str:
     batch, time, _ = inputs.shape
     units = W.shape[1]
     full = reference_forward(inputs, W, U, b, return_sequences=True)
-    last = require(rnn_forward(inputs, W, U, b, return_sequences=False), "rnn_forward(...)")
+    last = call_student(rnn_forward, inputs, W, U, b, return_sequences=False,
+                        name="rnn_forward(..., return_sequences=False)")
     last = as_array(last, "rnn_forward(..., return_sequences=False)")
     if last.shape == (batch, time, units):
         raise Wrong("with return_sequences=False it should return only the final state, "
@@ -101,7 +107,8 @@ def check_forward(rnn_forward: Any) -> str:
     if np.allclose(last, full[:, 0, :], atol=1e-6):
         raise Wrong("it returns the state after the FIRST step; return the state after the last.")
     expect_close(last, full[:, -1, :], "rnn_forward(..., return_sequences=False)")
-    seq = as_array(rnn_forward(inputs, W, U, b, return_sequences=True),
+    seq = as_array(call_student(rnn_forward, inputs, W, U, b, return_sequences=True,
+                                name="rnn_forward(..., return_sequences=True)"),
                    "rnn_forward(..., return_sequences=True)")
     if seq.shape == (time, batch, units):
         raise Wrong("with return_sequences=True the time axis should come second: stack the "
@@ -113,8 +120,13 @@ def check_forward(rnn_forward: Any) -> str:
 
 
 @check(EXERCISE, 3)
-def check_keras_match(layer: Any, W: Any, U: Any, b: Any, max_abs_diff: Any) -> str:
-    """Task 3: a ``keras.layers.SimpleRNN`` with weights (W, U, b) and the measured difference."""
+def check_keras_match(layer: Any, W: Any, U: Any, b: Any, max_abs_diff: Any,
+                      inputs: Any = None) -> str:
+    """Task 3: a ``keras.layers.SimpleRNN`` with weights (W, U, b) and the measured difference.
+
+    With ``inputs`` the check runs the layer itself and recomputes the largest
+    difference from the NumPy reference, so ``max_abs_diff`` must be measured, not typed.
+    """
     import keras
 
     require(layer, "layer")
@@ -125,29 +137,51 @@ def check_keras_match(layer: Any, W: Any, U: Any, b: Any, max_abs_diff: Any) -> 
     if not weights:
         raise Wrong("the layer has no weights yet: build it (call it on the inputs once) and "
                     "then call layer.set_weights([W, U, b]).")
-    W, U, b = (np.asarray(w) for w in (W, U, b))
+    W, U, b = (as_array(v, n) for v, n in ((W, "W"), (U, "U"), (b, "b")))
     if len(weights) != 3 or any(w.shape != v.shape for w, v in zip(weights, (W, U, b), strict=False)):
         shapes = [w.shape for w in weights]
         raise Wrong(f"the layer's weights have shapes {shapes}, but W, U, b have shapes "
                     f"{[W.shape, U.shape, b.shape]}: create it with units={W.shape[1]}.")
-    if not all(np.allclose(w, v) for w, v in zip(weights, (W, U, b), strict=True)):
-        def same(a: np.ndarray, c: np.ndarray) -> bool:
-            return a.shape == c.shape and bool(np.allclose(a, c))
-
-        if same(weights[0], U) or same(weights[1], W):
+    if not all(close(w, v, atol=1e-6) for w, v in zip(weights, (W, U, b), strict=True)):
+        if close(weights[0], U) or close(weights[1], W):
             raise Wrong("W and U are swapped: Keras expects [kernel W, recurrent kernel U, bias b].")
         raise Wrong("the layer's weights are not W, U, b: call layer.set_weights([W, U, b]).")
-    if not isinstance(max_abs_diff, int | float | np.floating | np.integer):
-        try:
-            max_abs_diff = float(np.asarray(max_abs_diff))
-        except (TypeError, ValueError):
-            raise Wrong("`max_abs_diff` should be one number (use np.max(np.abs(a - b))).") from None
-    if not np.isfinite(max_abs_diff) or max_abs_diff < 0:
-        raise Wrong(f"`max_abs_diff` should be a non-negative number, got {max_abs_diff!r}.")
-    if max_abs_diff > 1e-5:
-        raise Wrong(f"`max_abs_diff` is {max_abs_diff:.3g}: your NumPy forward pass and the layer "
+    if not getattr(layer, "return_sequences", False):
+        raise Wrong("create the layer with return_sequences=True, so that it returns every "
+                    "state and can be compared with rnn_forward(..., return_sequences=True).")
+    try:
+        measured = as_number(max_abs_diff, "max_abs_diff")
+    except NotAttempted:
+        raise
+    except Wrong:
+        raise Wrong(f"`max_abs_diff` should be one number, the largest absolute difference "
+                    f"(np.max(np.abs(a - b))), not {max_abs_diff!r}.") from None
+    if measured < 0:
+        raise Wrong(f"`max_abs_diff` = {measured:g} is negative: take the absolute value of the "
+                    "differences before the maximum.")
+    if measured > 1e-5:
+        raise Wrong(f"`max_abs_diff` is {measured:.3g}: your NumPy forward pass and the layer "
                     "disagree. Compare the same setting of return_sequences on the same inputs.")
-    return (f"Keras' SimpleRNN and your NumPy code agree (max difference {max_abs_diff:.1e}), "
+    if inputs is not None:
+        x = as_array(inputs, "inputs")
+        if x.ndim != 3 or x.shape[2] != W.shape[0]:
+            raise Wrong(f"`inputs` has shape {x.shape}; expected (batch, time, {W.shape[0]}).")
+        ours = np.asarray(layer(x.astype("float32")), dtype="float64")
+        diffs = []
+        for dtype in ("float64", "float32"):
+            cast = [a.astype(dtype) for a in (x, W, U, b)]
+            ref = np.asarray(reference_forward(*cast, return_sequences=True), dtype="float64")
+            diffs.append(float(np.max(np.abs(ours - ref))))
+        low, high = min(diffs), max(diffs)
+        if measured == 0.0 and low > 0.0:
+            raise Wrong("`max_abs_diff` is exactly 0, but the layer and the NumPy loop differ by "
+                        f"about {high:.1e} (float32 round-off). Did you compare the layer's "
+                        "output with itself? Subtract rnn_forward(inputs, W, U, b, True).")
+        if not (low / 20 <= measured <= 20 * high + 1e-12):
+            raise Wrong(f"`max_abs_diff` = {measured:.2e}, but the layer and the NumPy loop "
+                        f"differ by about {high:.1e} on `inputs`: compute it from the two "
+                        "outputs, np.max(np.abs(keras_states - numpy_states)).")
+    return (f"Keras' SimpleRNN and your NumPy code agree (max difference {measured:.1e}), "
             "so the layer computes exactly the recurrence you wrote.")
 
 
@@ -156,12 +190,8 @@ def check_shapes(shape_sequences: Any, shape_last: Any) -> str:
     """Task 4: output shapes of SimpleRNN(16) on a (32, 10, 8) input, with and without sequences."""
     require(shape_sequences, "shape_sequences")
     require(shape_last, "shape_last")
-    answers = {}
-    for name, value in (("shape_sequences", shape_sequences), ("shape_last", shape_last)):
-        try:
-            answers[name] = tuple(int(d) for d in value)
-        except (TypeError, ValueError):
-            raise Wrong(f"`{name}` should be a tuple of ints like (32, 16), got {value!r}.") from None
+    answers = {name: as_shape(value, name) for name, value in
+               (("shape_sequences", shape_sequences), ("shape_last", shape_last))}
     expected = {"shape_sequences": (32, 10, 16), "shape_last": (32, 16)}
     if answers["shape_sequences"] == expected["shape_last"] and \
             answers["shape_last"] == expected["shape_sequences"]:
@@ -177,3 +207,6 @@ def check_shapes(shape_sequences: Any, shape_last: Any) -> str:
                         "not the number of input features (8).")
         raise Wrong(f"`{name}` = {got} is not what the layer returns; print the output's .shape.")
     return "return_sequences=True gives (batch, time, units); False gives (batch, units)."
+
+
+TASKS = task_count(EXERCISE)
