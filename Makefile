@@ -1,6 +1,7 @@
 # The course's commands. A fresh machine needs only Python 3.11+ and the package index.
 #   make lab        create .venv if missing, then start JupyterLab on the course
 #   make test       lint + unit tests + every notebook (fast mode), in parallel
+#   make lock       regenerate requirements.txt (every package, hashes) from requirements.in
 #   make lint       ruff over helpers, tests, data and the notebooks
 #   make exercises  regenerate exercises/ from solutions/ (and the course maps)
 #   make map        rewrite the course map in README.md and 00_start_here
@@ -14,18 +15,47 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 NOTEBOOK_DIRS := notebooks exercises solutions
+# Installs use uv when it is on the PATH; otherwise this version is bootstrapped into .venv
+# with pip; if that fails too, plain pip installs the same lock (slower). NO_UV=1 forces pip.
+UV_VERSION ?= 0.13.9
+LOCK_FLAGS := --universal --generate-hashes --python-version 3.11 --custom-compile-command "make lock"
 
-.PHONY: env lab test unit lint exercises map clean clean-venv results html slides
+.PHONY: env lab test unit lint lock exercises map clean clean-venv results html slides
 
 env: $(STAMP)
+
+# Prints the uv command to use, bootstrapping it into .venv if needed; prints nothing for pip.
+define find_uv
+if [ -n "$(NO_UV)" ]; then :; \
+elif command -v uv >/dev/null 2>&1; then command -v uv; \
+elif [ -x $(BIN)/uv ]; then echo $(BIN)/uv; \
+elif $(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION) >&2; then echo $(BIN)/uv; \
+else echo "make: could not install uv; installing with pip instead (slower)" >&2; fi
+endef
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed, found " + sys.version.split()[0] + ". Install it and run: make PYTHON=python3.11 lab")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@uv=$$($(find_uv)); \
+	if [ -n "$$uv" ]; then \
+		echo "Installing requirements.txt into $(VENV) with $$uv"; \
+		$$uv pip install --quiet --python $(BIN)/python -r requirements.txt && \
+		$$uv pip install --quiet --python $(BIN)/python --no-deps -e .; \
+	else \
+		echo "Installing requirements.txt into $(VENV) with pip"; \
+		$(BIN)/python -m pip install --quiet -r requirements.txt && \
+		$(BIN)/python -m pip install --quiet --no-deps -e .; \
+	fi
 	touch $(STAMP)
+
+# Every transitive package pinned with hashes, for every platform TensorFlow 2.21 has wheels
+# for. Keeps the current pins where they still fit; `make lock UPGRADE=1` moves to the newest.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@uv=$$($(find_uv)); \
+	test -n "$$uv" || { echo "make lock needs uv (pip install uv)" >&2; exit 1; }; \
+	$$uv pip compile requirements.in $(LOCK_FLAGS) $(if $(UPGRADE),--upgrade) --quiet -o requirements.txt
+	@echo "Wrote requirements.txt; run make test to install and check it."
 
 lab: env
 	$(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_start_here.ipynb

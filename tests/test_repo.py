@@ -16,37 +16,17 @@ NOTEBOOKS = nbtools.course_notebooks()
 NB_IDS = [str(p.relative_to(ROOT)) for p in NOTEBOOKS]
 
 
-def conda_pins() -> dict[str, str]:
-    pins = {}
-    for line in (ROOT / "environment.yml").read_text().splitlines():
-        match = re.match(r"^\s*-\s*([A-Za-z0-9_.\-]+)\s*==\s*(\S+)", line)
-        if match:
-            pins[match[1].lower()] = match[2]
-    return pins
-
-
-def test_environment_yml_matches_requirements():
-    pip_pins, conda = read_pins(ROOT / "requirements.txt"), conda_pins()
-    assert pip_pins, "requirements.txt has no pins"
-    differences = {
-        name: (pip_pins.get(name), conda.get(name))
-        for name in set(pip_pins) | set(conda)
-        if pip_pins.get(name) != conda.get(name)
-    }
-    assert not differences, f"requirements.txt vs environment.yml (pip, conda): {differences}"
-
-
 def test_environment_yml_uses_python_311():
     assert re.search(r"^\s*-\s*python=3\.11\s*$", (ROOT / "environment.yml").read_text(), re.M)
 
 
 def test_core_stack_is_pinned():
-    pins = read_pins(ROOT / "requirements.txt")
+    pins = read_pins(ROOT / "requirements.in")
     assert pins["tensorflow"] == "2.21.0"
     assert pins["keras"].startswith("3.")
     for name in ["pandas", "numpy", "scikit-learn", "statsmodels", "matplotlib", "jupyterlab",
                  "ipykernel", "nbval", "pytest", "pytest-xdist", "ruff", "nbformat"]:
-        assert name in pins, f"{name} is not pinned in requirements.txt"
+        assert name in pins, f"{name} is not pinned in requirements.in"
 
 
 def test_ci_runs_make_test_only():
