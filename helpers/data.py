@@ -7,7 +7,10 @@
 The CSV files live in ``data/`` at the top of the repository (override with the
 environment variable ``COURSE_DATA_DIR``). Their SHA-256 checksums are listed in
 ``data/SHA256SUMS``; a file that was edited by accident is refused with a
-message saying how to restore it.
+message saying how to restore it. The checksum is taken over the text with
+Windows line endings (CRLF) turned into LF, so a checkout made by Git for
+Windows with ``core.autocrlf`` still verifies (``.gitattributes`` also asks Git
+to keep the files byte-exact).
 """
 
 from __future__ import annotations
@@ -81,34 +84,62 @@ def data_dir() -> Path:
 
 
 def _info(name: str) -> DatasetInfo:
+    if not isinstance(name, str):
+        raise CourseInputError(
+            f"The dataset name must be a string such as 'wine_sales', got {name!r}. "
+            f"Available: {', '.join(sorted(DATASETS))}."
+        )
     if name not in DATASETS:
         known = ", ".join(sorted(DATASETS))
         hint = ""
         for candidate in DATASETS.values():
-            if name == candidate.filename or name == Path(candidate.filename).stem:
+            spelled = name.strip().lower().replace("-", "_").replace(" ", "_")
+            if spelled in (candidate.name, candidate.filename, Path(candidate.filename).stem):
                 hint = f" Did you mean {candidate.name!r}?"
         raise CourseInputError(f"Unknown dataset {name!r}. Available: {known}.{hint}")
     return DATASETS[name]
 
 
-def expected_checksums(directory: Path | None = None) -> dict[str, str]:
-    """Read ``SHA256SUMS`` into ``{filename: hex digest}``."""
-    path = (directory or data_dir()) / "SHA256SUMS"
+def expected_checksums(directory: Path | str | None = None) -> dict[str, str]:
+    """Read ``SHA256SUMS`` into ``{filename: hex digest}``.
+
+    Args:
+        directory: the folder holding ``SHA256SUMS`` (a ``Path`` or a string);
+            the data folder by default.
+
+    Raises:
+        DataFileError: the list is missing or a line is not ``<64 hex digits>  <file name>``.
+    """
+    path = Path(directory if directory is not None else data_dir()) / "SHA256SUMS"
     if not path.exists():
         raise DataFileError(
             f"The checksum list {path} is missing. " + RESTORE_HINT.format(file="SHA256SUMS")
         )
     sums = {}
-    for line in path.read_text().splitlines():
-        if line.strip():
-            digest, filename = line.split(maxsplit=1)
-            sums[filename.strip().lstrip("*")] = digest
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = line.split(maxsplit=1)
+        digest = parts[0].lower()
+        if len(parts) != 2 or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise DataFileError(
+                f"Line {number} of {path} is not '<SHA-256 as 64 hex digits>  <file name>': "
+                f"{line.strip()[:80]!r}. " + RESTORE_HINT.format(file="SHA256SUMS")
+            )
+        sums[parts[1].strip().lstrip("*")] = digest
     return sums
 
 
-def sha256_of(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def sha256_of(path: Path | str, *, normalise_newlines: bool = False) -> str:
+    """Hex SHA-256 of a file's bytes.
+
+    With ``normalise_newlines=True`` Windows line endings (CRLF) count as LF, so a
+    text file checked out with ``core.autocrlf`` has the same digest as the original.
+    """
+    content = Path(path).read_bytes()
+    if normalise_newlines:
+        content = content.replace(b"\r\n", b"\n")
+    return hashlib.sha256(content).hexdigest()
 
 
 def dataset_path(name: str) -> Path:
@@ -127,7 +158,7 @@ def verify(name: str) -> str:
             + " If you moved the data folder, set COURSE_DATA_DIR to its new location."
         )
     expected = expected_checksums(path.parent).get(info.filename)
-    actual = sha256_of(path)
+    actual = sha256_of(path, normalise_newlines=True)
     if expected is None:
         raise DataFileError(f"{info.filename} is not listed in {path.parent / 'SHA256SUMS'}.")
     if actual != expected:
@@ -152,12 +183,25 @@ def load(name: str, *, check: bool = True) -> pd.Series | pd.DataFrame:
         DataFileError: the file is missing, was edited, or its dates have gaps.
     """
     info = _info(name)
+    if not isinstance(check, bool):
+        raise CourseInputError(f"check must be True or False, got {check!r}.")
     if check:
         verify(name)
     path = data_dir() / info.filename
     if not path.exists():
         raise DataFileError(f"Data file for {name!r} not found at {path}.")
-    frame = pd.read_csv(path, parse_dates=["date"], index_col="date")
+    try:
+        frame = pd.read_csv(path, parse_dates=["date"], index_col="date")
+    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise DataFileError(
+            f"{info.filename} cannot be read as the course's CSV (a 'date' column and "
+            f"numbers): {err}. " + RESTORE_HINT.format(file=info.filename)
+        ) from None
+    if not isinstance(frame.index, pd.DatetimeIndex):
+        raise DataFileError(
+            f"{info.filename} has entries in its date column that are not dates. "
+            + RESTORE_HINT.format(file=info.filename)
+        )
     check_index(frame.index, name=info.filename)
     full = pd.date_range(frame.index[0], frame.index[-1], freq=info.freq)
     if len(full) != len(frame) or not full.equals(frame.index):
@@ -170,10 +214,31 @@ def load(name: str, *, check: bool = True) -> pd.Series | pd.DataFrame:
     frame.index = full
     frame.index.name = "date"
     if info.column is not None:
-        series = frame[info.column].astype("float64")
+        frame = frame[[info.column]]
+    values = frame.apply(pd.to_numeric, errors="coerce")
+    broken = values.isna() & frame.notna()
+    if broken.any().any():
+        column = broken.any().idxmax()
+        date = broken[column].idxmax()
+        raise DataFileError(
+            f"{info.filename} has a cell that is not a number: column {column!r} on "
+            f"{date.date()} holds {frame.loc[date, column]!r}. "
+            + RESTORE_HINT.format(file=info.filename)
+        )
+    if values.isna().any().any():
+        column = values.isna().any().idxmax()
+        date = values[column].isna().idxmax()
+        raise DataFileError(
+            f"{info.filename} has {int(values.isna().sum().sum())} blank cell(s), the first in "
+            f"column {column!r} on {date.date()}; the course's data has none. "
+            + RESTORE_HINT.format(file=info.filename)
+        )
+    frame = values.astype("float64")
+    if info.column is not None:
+        series = frame[info.column]
         series.name = info.column
         return series
-    return frame.astype("float64")
+    return frame
 
 
 def describe() -> pd.DataFrame:

@@ -131,3 +131,76 @@ def test_describe_flags_a_problem(data_copy):
     table = data.describe()
     assert table.loc["wine_sales", "checksum"] == "ok"
     assert table.loc["us_macro", "checksum"].startswith("PROBLEM")
+
+
+def test_windows_line_endings_still_verify(data_copy):
+    path = data_copy / "wine_sales_monthly.csv"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    sums = data_copy / "SHA256SUMS"
+    sums.write_bytes(sums.read_bytes().replace(b"\n", b"\r\n"))
+    assert b"\r\n" in path.read_bytes()
+    assert verify("wine_sales") == data.expected_checksums(data_copy)["wine_sales_monthly.csv"]
+    assert len(load("wine_sales")) == 176
+
+
+def test_a_changed_value_with_crlf_is_still_refused(data_copy):
+    path = data_copy / "wine_sales_monthly.csv"
+    text = path.read_bytes().replace(b"\n", b"\r\n")
+    path.write_bytes(text.replace(b"1980-01-01,", b"1980-01-01,1", 1))
+    with pytest.raises(DataFileError, match="was changed"):
+        verify("wine_sales")
+
+
+def test_gitattributes_keeps_data_and_notebooks_byte_exact():
+    attributes = (DATA.parent / ".gitattributes").read_text().splitlines()
+    for pattern in ("data/*.csv", "data/SHA256SUMS", "*.ipynb"):
+        assert f"{pattern} -text" in attributes
+
+
+def test_expected_checksums_accepts_a_str_path():
+    assert data.expected_checksums(str(DATA)) == data.expected_checksums(DATA)
+
+
+def test_malformed_checksum_line_is_named(data_copy):
+    sums = data_copy / "SHA256SUMS"
+    sums.write_text(sums.read_text() + "not-a-digest\n")
+    with pytest.raises(DataFileError, match=r"Line 5 of .*SHA256SUMS is not '<SHA-256"):
+        data.expected_checksums(data_copy)
+
+
+def test_blank_cell_is_refused_even_without_the_checksum(data_copy):
+    path = data_copy / "seattle_weather_daily.csv"
+    lines = path.read_text().splitlines()
+    cells = lines[3].split(",")
+    cells[2] = ""
+    lines[3] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(DataFileError, match=r"blank cell\(s\), the first in column 'temp_max'"):
+        load("seattle_weather", check=False)
+
+
+def test_text_in_a_number_cell_is_refused(data_copy):
+    path = data_copy / "wine_sales_monthly.csv"
+    lines = path.read_text().splitlines()
+    lines[4] = lines[4].split(",")[0] + ",n/a?"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(DataFileError, match="not a number: column 'sales' on 1980-04-01"):
+        load("wine_sales", check=False)
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (["wine_sales"], "must be a string"),
+        (None, "must be a string"),
+        ("Wine Sales", "Did you mean 'wine_sales'"),
+    ],
+)
+def test_bad_dataset_names(name, message):
+    with pytest.raises(CourseInputError, match=message):
+        load(name)
+
+
+def test_check_must_be_a_bool():
+    with pytest.raises(CourseInputError, match="check must be True or False"):
+        load("wine_sales", check="no")
