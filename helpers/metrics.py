@@ -25,30 +25,64 @@ import pandas as pd
 __all__ = ["evaluate", "mae", "mape", "mase", "per_horizon_errors", "rmse"]
 
 
-def _describe_dates(index: pd.DatetimeIndex) -> str:
+def _describe_dates(index: pd.Index) -> str:
     if len(index) == 0:
         return "no dates"
-    return f"{len(index)} dates {index[0].date()}..{index[-1].date()}"
+    first, last = index[0], index[-1]
+    if isinstance(index, pd.DatetimeIndex):
+        first, last = first.date(), last.date()
+    return f"{len(index)} dates {first}..{last}"
 
 
 def _check_aligned(y_true: Any, y_pred: Any) -> None:
-    """Raise when both are pandas objects indexed by dates and the dates differ."""
+    """Raise when two pandas objects would be compared on the wrong dates or columns.
+
+    Metrics compare values by position. That is only right when pandas labels,
+    where both have them, line up: the same dates (a forecast shifted by one step
+    is caught), the same columns in the same order, and no reordered rows.
+    """
     pandas_types = pd.Series | pd.DataFrame
     if not (isinstance(y_true, pandas_types) and isinstance(y_pred, pandas_types)):
         return
-    if not (
-        isinstance(y_true.index, pd.DatetimeIndex) and isinstance(y_pred.index, pd.DatetimeIndex)
+    if isinstance(y_true, pd.DataFrame) and isinstance(y_pred, pd.DataFrame):
+        true_columns, pred_columns = list(y_true.columns), list(y_pred.columns)
+        if true_columns != pred_columns:
+            if sorted(map(str, true_columns)) == sorted(map(str, pred_columns)):
+                fix = (
+                    "They hold the same variables in a different order, so values would be "
+                    "compared with the wrong variable. Reorder one: y_pred[y_true.columns]."
+                )
+            else:
+                fix = (
+                    "Select the same variables in both, e.g. "
+                    "y_true[cols] and y_pred[cols] with the same list cols."
+                )
+            raise CourseInputError(
+                f"y_true has columns {true_columns} but y_pred has {pred_columns}. {fix}"
+            )
+    true_index, pred_index = y_true.index, y_pred.index
+    dated = pd.DatetimeIndex | pd.PeriodIndex
+    if isinstance(true_index, dated) and isinstance(pred_index, dated):
+        if true_index.equals(pred_index):
+            return
+        raise CourseInputError(
+            "The forecast dates do not match the truth dates: y_true has "
+            f"{_describe_dates(true_index)}, y_pred has {_describe_dates(pred_index)}. "
+            "Compare a forecast with the truth for the same dates, for example "
+            "truth = series.loc[forecast.index], or build the forecast Series with "
+            "pd.Series(values, index=truth.index)."
+        )
+    if (
+        len(true_index) == len(pred_index)
+        and not true_index.equals(pred_index)
+        and not true_index.has_duplicates
+        and set(true_index) == set(pred_index)
     ):
-        return
-    if y_true.index.equals(y_pred.index):
-        return
-    raise CourseInputError(
-        "The forecast dates do not match the truth dates: y_true has "
-        f"{_describe_dates(y_true.index)}, y_pred has {_describe_dates(y_pred.index)}. "
-        "Compare a forecast with the truth for the same dates, for example "
-        "truth = series.loc[forecast.index], or build the forecast Series with "
-        "pd.Series(values, index=truth.index)."
-    )
+        raise CourseInputError(
+            "y_true and y_pred have the same index labels in a different order, so values "
+            "would be compared with the wrong rows. Align them first: "
+            "y_pred = y_pred.loc[y_true.index] (or sort both with .sort_index())."
+        )
 
 
 def _pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -123,10 +157,18 @@ def mape(y_true: Any, y_pred: Any) -> float:
 def _seasonal_naive_scale(y_train: Any, season: int) -> float:
     season = check_positive_int(season, "season")
     train = as_float_array(y_train, "y_train")
+    if train.ndim == 2 and train.shape[1] == 1:
+        train = train[:, 0]  # one column, e.g. scaler-shaped (n, 1) or a 1-column DataFrame
     if train.ndim != 1:
+        hint = (
+            " It is a single row: pass np.ravel(y_train)."
+            if train.ndim == 2 and train.shape[0] == 1
+            else " Pass the single training series the forecasts continue, e.g. "
+            "train.to_numpy() (or one column of a DataFrame, train['col'])."
+        )
         raise CourseInputError(
-            f"y_train must be one-dimensional (the training series), got shape {train.shape}. "
-            "Pass the single training series the forecasts continue, e.g. train.to_numpy()."
+            f"y_train must be one-dimensional (the training series), got shape "
+            f"{train.shape}.{hint}"
         )
     check_no_nans(train, "y_train")
     if len(train) <= season:
@@ -155,7 +197,8 @@ def mase(y_true: Any, y_pred: Any, y_train: Any, season: int = 1) -> float:
     Args:
         y_true: the true values over the forecast period.
         y_pred: the forecast, same shape as ``y_true``.
-        y_train: the training series (1-D) the forecast continues.
+        y_train: the training series the forecast continues, 1-D or one column
+            of shape (n, 1).
         season: the seasonal period of the naive scale (12 for monthly data,
             1 for the plain naive forecast).
 
@@ -224,7 +267,15 @@ def per_horizon_errors(
         raise CourseInputError(
             f"metric must be a name such as 'rmse' or a function, got {type(metric).__name__}."
         )
-    values = [float(func(true[:, h], pred[:, h])) for h in range(true.shape[1])]
+    values = []
+    for h in range(true.shape[1]):
+        value = func(true[:, h], pred[:, h])
+        if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+            raise CourseInputError(
+                f"metric {name!r} returned {value!r:.60} ({type(value).__name__}) for step "
+                f"{h + 1}; it must return one number, like rmse(true, pred)."
+            )
+        values.append(float(value))
     index = pd.RangeIndex(1, true.shape[1] + 1, name="step")
     return pd.Series(values, index=index, name=name, dtype="float64")
 

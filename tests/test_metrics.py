@@ -200,3 +200,51 @@ def test_aligned_dates_and_plain_arrays_are_accepted():
     other_unit = forecast.copy()
     other_unit.index = other_unit.index.as_unit("ns")
     assert mae(truth, other_unit) == pytest.approx(2 / 3)
+
+
+def _frame(columns):
+    dates = pd.date_range("2020-01-01", periods=4, freq="D")
+    data = {"temp_max": [10.0, 12.0, 11.0, 13.0], "temp_min": [1.0, 2.0, 0.0, 3.0]}
+    return pd.DataFrame({c: data[c] for c in columns}, index=dates)
+
+
+def test_dataframes_with_columns_in_another_order_are_refused():
+    truth, pred = _frame(["temp_max", "temp_min"]), _frame(["temp_min", "temp_max"])
+    with pytest.raises(CourseInputError, match=r"different order.*y_pred\[y_true.columns\]"):
+        rmse(truth, pred)
+    assert rmse(truth, pred[truth.columns]) == 0.0
+
+
+def test_dataframes_with_other_columns_are_refused():
+    with pytest.raises(CourseInputError, match="Select the same variables"):
+        mae(_frame(["temp_max"]), _frame(["temp_min"]))
+
+
+def test_reordered_rows_are_refused():
+    truth = pd.Series([1.0, 2.0, 3.0], index=[10, 11, 12])
+    with pytest.raises(CourseInputError, match=r"different order.*y_pred.loc\[y_true.index\]"):
+        rmse(truth, truth.iloc[::-1])
+    assert rmse(truth, pd.Series([1.0, 2.0, 4.0])) == pytest.approx(np.sqrt(1 / 3))  # by position
+
+
+def test_shifted_period_index_is_refused():
+    months = pd.period_range("2020-01", periods=3, freq="M")
+    truth = pd.Series([1.0, 2.0, 3.0], index=months)
+    with pytest.raises(CourseInputError, match="forecast dates do not match"):
+        mae(truth, pd.Series([1.0, 2.0, 3.0], index=months + 1))
+
+
+def test_mase_accepts_a_column_shaped_y_train():
+    flat = mase([3, 5], [4, 4], y_train=[1, 2, 4])
+    assert mase([3, 5], [4, 4], y_train=np.array([[1], [2], [4]])) == flat
+    assert evaluate([3, 5], [4, 4], y_train=pd.DataFrame({"a": [1, 2, 4]}))["MASE"] == flat
+
+
+def test_mase_row_shaped_y_train_gets_the_ravel_hint():
+    with pytest.raises(CourseInputError, match=r"single row: pass np.ravel\(y_train\)"):
+        mase([3, 5], [4, 4], y_train=np.array([[1, 2, 4]]))
+
+
+def test_metric_function_must_return_a_number():
+    with pytest.raises(CourseInputError, match="must return one number"):
+        per_horizon_errors([[1, 2], [3, 4]], [[1, 2], [3, 5]], metric=lambda t, p: t - p)
