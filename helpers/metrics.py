@@ -167,8 +167,7 @@ def _seasonal_naive_scale(y_train: Any, season: int) -> float:
             "train.to_numpy() (or one column of a DataFrame, train['col'])."
         )
         raise CourseInputError(
-            f"y_train must be one-dimensional (the training series), got shape "
-            f"{train.shape}.{hint}"
+            f"y_train must be one-dimensional (the training series), got shape {train.shape}.{hint}"
         )
     check_no_nans(train, "y_train")
     if len(train) <= season:

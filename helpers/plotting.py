@@ -33,13 +33,43 @@ _MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 _HIGHER_IS_BETTER = ("accuracy", "acc", "auc", "r2", "r2_score", "precision", "recall")
 
 
+def check_axes(ax: Any) -> Axes:
+    """Return ``ax`` when it is one matplotlib Axes; otherwise raise with the fix.
+
+    A common slip is passing the figure, or the array of axes that
+    ``plt.subplots(1, 2)`` returns, where one Axes is needed.
+    """
+    if isinstance(ax, Axes):
+        return ax
+    if isinstance(ax, np.ndarray) or isinstance(ax, list | tuple):
+        hint = (
+            " It looks like several axes: pick one, e.g. axes[0] from "
+            "fig, axes = plt.subplots(1, 2)."
+        )
+    elif type(ax).__name__ in ("Figure", "SubFigure"):
+        hint = (
+            " This is the figure: pass one of its axes, e.g. fig, ax = plt.subplots(), then ax=ax."
+        )
+    else:
+        hint = " Make one with fig, ax = plt.subplots(), or leave ax out for a new figure."
+    raise CourseInputError(f"ax must be a matplotlib Axes, got {type(ax).__name__}.{hint}")
+
+
 def _new_axes(ax: Axes | None, figsize: tuple[float, float] = (9, 4)) -> Axes:
     if ax is None:
         _, ax = plt.subplots(figsize=figsize)
-    return ax
+        return ax
+    return check_axes(ax)
 
 
 def _check_series(value: Any, name: str) -> pd.Series:
+    if isinstance(value, pd.DataFrame):
+        raise CourseInputError(
+            f"{name} is a DataFrame with columns {list(value.columns)}; this plot draws one "
+            f"variable, so pick a column, e.g. {name}[{str(value.columns[0])!r}]."
+            if len(value.columns)
+            else f"{name} is an empty DataFrame; there is nothing to plot."
+        )
     if not isinstance(value, pd.Series):
         raise CourseInputError(
             f"{name} must be a pandas Series indexed by dates, got {type(value).__name__}. "
@@ -47,7 +77,14 @@ def _check_series(value: Any, name: str) -> pd.Series:
         )
     if len(value) == 0:
         raise CourseInputError(f"{name} is empty; there is nothing to plot.")
+    as_float_array(value, name)
     return value
+
+
+def _index_kind(index: pd.Index) -> str:
+    if isinstance(index, pd.DatetimeIndex | pd.PeriodIndex):
+        return "dates"
+    return "positions"
 
 
 def plot_forecast(
@@ -90,19 +127,22 @@ def plot_forecast(
         raise CourseInputError(
             "forecasts is empty; pass at least one, e.g. {'naive': naive_forecast(train, 12)}."
         )
+    named = {"history": history}
     for label, forecast in forecasts.items():
-        _check_series(forecast, f"forecasts[{label!r}]")
-        if isinstance(history.index, pd.DatetimeIndex) and not isinstance(
-            forecast.index, pd.DatetimeIndex
-        ):
-            raise CourseInputError(
-                f"forecasts[{label!r}] is indexed by a {type(forecast.index).__name__} but "
-                f"history by a {type(history.index).__name__}, so they cannot share an x-axis."
-                " Put the forecast on the forecast dates: "
-                "pd.Series(values.ravel(), index=test.index)."
-            )
+        named[f"forecasts[{label!r}]"] = _check_series(forecast, f"forecasts[{label!r}]")
     if truth is not None:
-        _check_series(truth, "truth")
+        named["truth"] = _check_series(truth, "truth")
+    kinds = {name: _index_kind(series.index) for name, series in named.items()}
+    if len(set(kinds.values())) > 1:
+        dated = [name for name, kind in kinds.items() if kind == "dates"]
+        undated = [name for name, kind in kinds.items() if kind != "dates"]
+        raise CourseInputError(
+            f"{', '.join(dated)} {'is' if len(dated) == 1 else 'are'} indexed by dates but "
+            f"{', '.join(undated)} by "
+            f"positions ({type(named[undated[0]].index).__name__}), so they cannot share an "
+            "x-axis (positions would be drawn as dates in 1970). Put every Series on dates, "
+            "e.g. pd.Series(values.ravel(), index=test.index) for a forecast."
+        )
     if last_n is not None:
         last_n = check_positive_int(last_n, "last_n")
         history = history.iloc[-last_n:]
@@ -179,6 +219,10 @@ def plot_training(
     logs = _history_dict(history)
     if isinstance(metrics, str):
         metrics = (metrics,)
+    if not isinstance(metrics, Sequence) or not all(isinstance(m, str) for m in metrics):
+        raise CourseInputError(
+            f"metrics must be a metric name or a list of names, e.g. ('loss',); got {metrics!r}."
+        )
     metrics = list(metrics)
     if not metrics:
         raise CourseInputError("metrics is empty; ask for at least one, e.g. ('loss',).")
@@ -293,6 +337,8 @@ def bar_chart(
             "comparison_table(results)."
         )
     available = list(table.columns)
+    if not isinstance(metric, str):
+        raise CourseInputError(f"metric must be a column name such as 'RMSE', got {metric!r}.")
     column = metric if metric in table.columns else f"{metric} mean"
     if column not in table.columns:
         raise CourseInputError(f"table has no column {metric!r}. Available: {available}.")

@@ -43,9 +43,7 @@ def as_float_array(values: Any, name: str = "values") -> np.ndarray:
     if isinstance(values, pd.DataFrame):
         bad = _non_numeric_columns(values)
         if bad:
-            dates = [
-                c for c in bad if pd.api.types.is_datetime64_any_dtype(values[c].dtype)
-            ]
+            dates = [c for c in bad if pd.api.types.is_datetime64_any_dtype(values[c].dtype)]
             fix = (
                 f" Column {dates[0]!r} holds dates: make it the index with "
                 f"df.set_index({dates[0]!r})."

@@ -23,9 +23,11 @@ from typing import TYPE_CHECKING, Any
 from helpers.validation import (
     CourseInputError,
     as_float_array,
+    check_bool,
     check_index,
     check_no_nans,
     check_positive_int,
+    check_regular,
 )
 
 import numpy as np
@@ -38,6 +40,10 @@ if TYPE_CHECKING:
 __all__ = ["Windows", "make_windows", "windows_dataset"]
 
 Targets = str | int | Sequence[str | int] | None
+
+# make_windows copies every window into one array; beyond this many bytes it
+# refuses (a 56 GiB request would freeze a laptop) and points to windows_dataset.
+MAX_WINDOW_BYTES = 2 * 1024**3
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,12 @@ def _prepare(values: Any, window: int, horizon: int, targets: Targets) -> _Prepa
     horizon = check_positive_int(horizon, "horizon")
     if isinstance(values, pd.Series | pd.DataFrame):
         check_index(values.index, name="values")
+        check_regular(values.index, name="values")
+    elif isinstance(values, dict):
+        raise CourseInputError(
+            "values is a dict; pass a DataFrame instead (pd.DataFrame(values)) so that "
+            "each key becomes a named column."
+        )
     array = as_float_array(values, "values")
     if array.ndim not in (1, 2):
         raise CourseInputError(
@@ -123,6 +135,14 @@ def _prepare(values: Any, window: int, horizon: int, targets: Targets) -> _Prepa
             f"shape {array.shape}. Pass the raw series, not windows that are already cut; "
             "for one series use series.to_numpy(), for several columns a DataFrame."
         )
+    if array.ndim == 2 and array.shape[0] == 1 and array.shape[1] > 1:
+        raise CourseInputError(
+            f"values has shape {array.shape}: one time step with {array.shape[1]} features. "
+            "If it is one series stored as a row, pass values.ravel() (shape "
+            f"({array.shape[1]},)); rows must be time steps and columns features."
+        )
+    if array.size == 0:
+        raise CourseInputError(f"values is empty (shape {array.shape}); pass the series.")
     check_no_nans(array, "values")  # before reshaping, so a 1-D position reads as one number
     if array.ndim == 1:
         array = array[:, None]
@@ -142,14 +162,11 @@ def _prepare(values: Any, window: int, horizon: int, targets: Targets) -> _Prepa
     )
 
 
-def _cut(prepared: _Prepared, window: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
-    """Build X (N, window, F) and y in its Dense-output shape, both float32."""
-    data = prepared.data.astype("float32")
+def _labels(prepared: _Prepared, window: int, horizon: int) -> np.ndarray:
+    """The labels y in their Dense-output shape, float32."""
     n = prepared.n_samples
-    # X[i, j] is data[i + j]: index with an (N, window) grid of row numbers.
-    starts = np.arange(n)[:, None]
-    X = data[starts + np.arange(window)]
-    labels = data[starts + window + np.arange(horizon)][:, :, prepared.target_columns]
+    rows = np.arange(n)[:, None] + window + np.arange(horizon)
+    labels = prepared.data[rows][:, :, prepared.target_columns].astype("float32")
     n_targets = len(prepared.target_columns)
     if n_targets == 1:
         y = labels[:, :, 0]  # (N, horizon)
@@ -157,13 +174,38 @@ def _cut(prepared: _Prepared, window: int, horizon: int) -> tuple[np.ndarray, np
         y = labels[:, 0, :]  # (N, n_targets)
     else:
         y = labels  # (N, horizon, n_targets)
-    return np.ascontiguousarray(X), np.ascontiguousarray(y)
+    return np.ascontiguousarray(y)
+
+
+def _check_memory(prepared: _Prepared, window: int, horizon: int) -> None:
+    """Refuse windows whose copy would not fit in memory, before allocating them."""
+    n_features = prepared.data.shape[1]
+    n_bytes = (
+        4 * prepared.n_samples * (window * n_features + horizon * len(prepared.target_columns))
+    )
+    if n_bytes > MAX_WINDOW_BYTES:
+        raise CourseInputError(
+            f"{prepared.n_samples:,} windows of {window} steps x {n_features} feature(s) "
+            f"would need {n_bytes / 1024**3:,.1f} GiB of memory as one array. Use a shorter "
+            "window or less data, or windows_dataset(...), which cuts the windows batch by "
+            "batch while training."
+        )
+
+
+def _cut(prepared: _Prepared, window: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """Build X (N, window, F) and y in its Dense-output shape, both float32."""
+    _check_memory(prepared, window, horizon)
+    data = prepared.data.astype("float32")
+    n = prepared.n_samples
+    # X[i, j] is data[i + j]: index with an (N, window) grid of row numbers.
+    starts = np.arange(n)[:, None]
+    X = data[starts + np.arange(window)]
+    return np.ascontiguousarray(X), _labels(prepared, window, horizon)
 
 
 def _check_dataset_args(batch_size: int, shuffle: bool, seed: int | None) -> int:
     batch_size = check_positive_int(batch_size, "batch_size")
-    if not isinstance(shuffle, bool | np.bool_):
-        raise CourseInputError(f"shuffle must be True or False, got {shuffle!r}.")
+    check_bool(shuffle, "shuffle")
     if seed is not None:
         check_positive_int(seed, "seed", minimum=0)
     return batch_size
@@ -251,7 +293,7 @@ def windows_dataset(
     """
     batch_size = _check_dataset_args(batch_size, shuffle, seed)
     prepared = _prepare(values, window, horizon, targets)
-    _, y = _cut(prepared, window, horizon)
+    y = _labels(prepared, window, horizon)  # X is cut lazily, batch by batch
     return _dataset(prepared.data, y, window, batch_size, shuffle, seed)
 
 
@@ -346,11 +388,11 @@ class Windows:
         elif isinstance(target, str) and target in self.target_names:
             k = self.target_names.index(target)
         elif (
-            isinstance(target, int)
+            isinstance(target, int | np.integer)
             and not isinstance(target, bool)
-            and 0 <= target < len(self.target_names)
+            and -len(self.target_names) <= target < len(self.target_names)
         ):
-            k = target
+            k = int(target) % len(self.target_names)
         else:
             raise CourseInputError(
                 f"target={target!r} is not one of the targets {self.target_names}; pass one "
@@ -360,6 +402,10 @@ class Windows:
         name = self.target_names[k]
         if ax is None:
             _, ax = plt.subplots(figsize=(8, 3.5))
+        else:
+            from helpers.plotting import check_axes
+
+            ax = check_axes(ax)
         input_steps = np.arange(self.window)
         label_steps = np.arange(self.window, self.window + self.horizon)
         for i in range(n):

@@ -203,3 +203,40 @@ def test_bar_chart_errors():
         bar_chart(table, "RMSE", error_col="RMSE std")
     with pytest.raises(CourseInputError, match="non-empty DataFrame"):
         bar_chart(pd.DataFrame(), "RMSE")
+
+
+def test_positions_mixed_with_dates_are_refused(series):
+    train = series.iloc[:-12]
+    dated = series.iloc[-12:]
+    positional = pd.Series(train.to_numpy())
+    with pytest.raises(
+        CourseInputError,
+        match=r"forecasts\['naive'\] is indexed by dates but history by positions.*1970",
+    ):
+        plot_forecast(positional, {"naive": dated})
+    with pytest.raises(CourseInputError, match="truth by positions"):
+        plot_forecast(train, {"naive": dated}, truth=pd.Series(dated.to_numpy()))
+
+
+def test_dataframe_forecast_asks_for_one_column(series):
+    frame = series.iloc[-12:].to_frame()
+    with pytest.raises(
+        CourseInputError, match=r"pick a column, e.g. forecasts\['VAR'\]\['sales'\]"
+    ):
+        plot_forecast(series.iloc[:-12], {"VAR": frame})
+
+
+@pytest.mark.parametrize(
+    ("bad_ax", "hint"),
+    [("figure", "This is the figure"), ("array", "several axes"), ("text", "plt.subplots()")],
+)
+def test_ax_must_be_one_axes(series, bad_ax, hint):
+    fig, axes = plt.subplots(1, 2)
+    ax = {"figure": fig, "array": axes, "text": "left"}[bad_ax]
+    with pytest.raises(CourseInputError, match=hint):
+        plot_forecast(series.iloc[:-12], series.iloc[-12:], ax=ax)
+
+
+def test_plot_training_metrics_must_be_names():
+    with pytest.raises(CourseInputError, match="metrics must be a metric name"):
+        plot_training({"loss": [1.0, 0.5]}, metrics=5)

@@ -325,3 +325,79 @@ def test_plot_rejects_unknown_target(weather):
     w = Windows(weather, window=6, targets="wind")
     with pytest.raises(CourseInputError, match=r"not one of the targets"):
         w.plot(target="temp_max")
+
+
+# --- series whose rows are not consecutive time steps, and other slips ---------
+
+
+def test_missing_month_is_refused():
+    dates = pd.date_range("2000-01-01", periods=30, freq="MS").delete(10)
+    series = pd.Series(np.arange(29.0), index=dates)
+    with pytest.raises(
+        CourseInputError, match=r"not evenly spaced: 2000-10-01 is followed by 2000-12-01"
+    ):
+        make_windows(series, window=3)
+    # the same dates with the month present, but no freq set, are fine
+    regular = pd.Series(
+        np.arange(30.0), index=pd.DatetimeIndex(list(pd.date_range("2000", periods=30, freq="MS")))
+    )
+    assert make_windows(regular, window=3)[0].shape == (27, 3, 1)
+
+
+def test_shuffled_integer_index_is_refused():
+    series = pd.Series(np.arange(20.0)).sample(frac=1.0, random_state=0)
+    with pytest.raises(CourseInputError, match=r"index is not in increasing order.*sort_index"):
+        make_windows(series, window=3)
+
+
+def test_unsorted_period_index_is_refused():
+    months = pd.period_range("2000-01", periods=20, freq="M")
+    series = pd.Series(np.arange(20.0), index=months[::-1])
+    with pytest.raises(CourseInputError, match="dates are not in increasing order"):
+        windows_dataset(series, window=3)
+
+
+def test_nat_in_the_index_is_named_as_such():
+    dates = pd.DatetimeIndex(["2000-01-01", "NaT", "2000-03-01", "2000-04-01"])
+    with pytest.raises(CourseInputError, match=r"missing date\(s\) \(NaT\)"):
+        make_windows(pd.Series([1.0, 2.0, 3.0, 4.0], index=dates), window=2)
+
+
+def test_row_vector_gets_the_ravel_hint():
+    with pytest.raises(CourseInputError, match=r"shape \(1, 50\).*values.ravel\(\)"):
+        make_windows(np.arange(50.0).reshape(1, -1), window=12)
+
+
+def test_none_is_named():
+    with pytest.raises(CourseInputError, match="values is None"):
+        make_windows(None, window=3)
+
+
+def test_huge_windows_are_refused_before_allocating():
+    with pytest.raises(CourseInputError, match=r"would need [\d,.]+ GiB.*windows_dataset"):
+        make_windows(np.zeros(200_000), 50_000)
+    with pytest.raises(CourseInputError, match="GiB"):
+        Windows(np.zeros(200_000), 50_000)
+    ds = windows_dataset(np.zeros(200_000), 50_000, batch_size=2)  # lazy: fine
+    x, y = next(iter(ds))
+    assert tuple(x.shape) == (2, 50_000, 1) and tuple(y.shape) == (2, 1)
+
+
+def test_plot_accepts_numpy_integer_and_negative_targets():
+    frame = pd.DataFrame({"a": np.arange(20.0), "b": -np.arange(20.0)})
+    w = Windows(frame, window=4, horizon=2, targets=["a", "b"])
+    assert w.plot(target=np.int64(1)).get_ylabel() == "b"
+    assert w.plot(target=-2).get_ylabel() == "a"
+    plt.close("all")
+
+
+def test_plot_refuses_a_figure_as_ax():
+    fig, _ = plt.subplots()
+    with pytest.raises(CourseInputError, match="This is the figure"):
+        Windows(np.arange(20.0), window=4).plot(ax=fig)
+    plt.close("all")
+
+
+def test_shuffle_text_is_refused():
+    with pytest.raises(CourseInputError, match="shuffle must be True or False"):
+        windows_dataset(np.arange(20.0), window=3, shuffle="yes")
