@@ -101,7 +101,7 @@ def test_task3_param_count():
     swapped = ex03.check_param_count(lambda k, f, u: good_count(k, u, f))
     assert swapped.status == WRONG and "swapped" in swapped.message
     no_gru = ex03.check_param_count(lambda k, f, u: good_count(k, f, u) if k != "GRU" else None)
-    assert no_gru.status == NOT_ATTEMPTED
+    assert no_gru.status == WRONG and "return" in no_gru.message
     text = ex03.check_param_count(lambda k, f, u: str(good_count(k, f, u)))
     assert text.status == WRONG and "whole number" in text.message
 
@@ -155,3 +155,150 @@ def test_no_check_raises_on_junk(junk):
     ]
     for verdict in verdicts:
         assert verdict.status in (NOT_ATTEMPTED, WRONG)
+
+
+# --- attempt tables: valid answers, realistic mistakes, junk ---
+
+from helpers.checks.attempts import JUNK as J  # noqa: E402
+from helpers.checks.attempts import MISTAKE as M  # noqa: E402
+from helpers.checks.attempts import VALID as V  # noqa: E402
+from helpers.checks.attempts import Attempt, ids, judge, too_thin  # noqa: E402
+
+
+def _lstm_split(x, h, c, W, U, b):
+    z = np.dot(x, W) + np.dot(h, U) + b
+    i, f, g, o = np.split(z, 4, axis=1)
+    c_new = sig(f) * c + sig(i) * np.tanh(g)
+    return sig(o) * np.tanh(c_new), c_new
+
+
+def _lstm_keras_ops(x, h, c, W, U, b):
+    z = keras.ops.matmul(x, W) + keras.ops.matmul(h, U) + b
+    i, f, g, o = keras.ops.split(z, 4, axis=-1)
+    c_new = keras.ops.sigmoid(f) * c + keras.ops.sigmoid(i) * keras.ops.tanh(g)
+    return [keras.ops.sigmoid(o) * keras.ops.tanh(c_new), c_new]
+
+
+def _lstm_no_return(x, h, c, W, U, b):
+    lstm(x, h, c, W, U, b)
+
+
+def _gru_loops(x, h, W, U, b):
+    n = U.shape[0]
+    parts = [x @ W[:, k * n:(k + 1) * n] + b[0, k * n:(k + 1) * n] for k in range(3)]
+    rec = [h @ U[:, k * n:(k + 1) * n] + b[1, k * n:(k + 1) * n] for k in range(3)]
+    z = sig(parts[0] + rec[0])
+    r = sig(parts[1] + rec[1])
+    return h * z + (1 - z) * np.tanh(parts[2] + r * rec[2])
+
+
+def _gru_float32(x, h, W, U, b):
+    x, h, W, U, b = (np.asarray(a, dtype="float32") for a in (x, h, W, U, b))
+    return gru(x, h, W, U, b)
+
+
+def _count_dict(kind, features, units):
+    gates = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}[kind]
+    biases = 2 if kind == "GRU" else 1
+    return gates * (units * units + units * features + biases * units)
+
+
+def _count_keras(kind, features, units):
+    layer = getattr(keras.layers, kind)(units)
+    layer.build((None, None, features))
+    return layer.count_params()
+
+
+def _count_no_return(kind, features, units):
+    _count_dict(kind, features, units)
+
+
+TABLE03 = [
+    Attempt(1, V, "independent reference", lambda: ex03.check_lstm_step(lstm)),
+    Attempt(1, V, "np.split", lambda: ex03.check_lstm_step(_lstm_split)),
+    Attempt(1, V, "keras.ops, returns a list", lambda: ex03.check_lstm_step(_lstm_keras_ops)),
+    Attempt(1, M, "forgot return", lambda: ex03.check_lstm_step(_lstm_no_return), "return"),
+    Attempt(1, M, "gate order i, f, o, c", lambda: ex03.check_lstm_step(
+        lambda *a: lstm(*a, order="ifoc"))),
+    Attempt(1, M, "forget gate unused", lambda: ex03.check_lstm_step(
+        lambda *a: lstm(*a, forget=False))),
+    Attempt(1, M, "h without tanh(c)", lambda: ex03.check_lstm_step(
+        lambda *a: lstm(*a, squash_c=False))),
+    Attempt(1, M, "returns only h", lambda: ex03.check_lstm_step(lambda *a: lstm(*a)[0]), "two"),
+    Attempt(1, J, "placeholder", lambda: ex03.check_lstm_step(stub), status=NOT_ATTEMPTED),
+    Attempt(1, J, "a string", lambda: ex03.check_lstm_step("lstm")),
+    Attempt(1, J, "crashes", lambda: ex03.check_lstm_step(lambda *a: a[10])),
+    # task 2
+    Attempt(2, V, "independent reference", lambda: ex03.check_gru_step(gru)),
+    Attempt(2, V, "lists of blocks", lambda: ex03.check_gru_step(_gru_loops)),
+    Attempt(2, V, "float32", lambda: ex03.check_gru_step(_gru_float32)),
+    Attempt(2, M, "forgot return", lambda: ex03.check_gru_step(lambda *a: None), "return"),
+    Attempt(2, M, "reset before the product", lambda: ex03.check_gru_step(
+        lambda *a: gru(*a, reset_after=False))),
+    Attempt(2, M, "mix the wrong way round", lambda: ex03.check_gru_step(
+        lambda *a: gru(*a, reversed_mix=True))),
+    Attempt(2, M, "one bias row for both parts", lambda: ex03.check_gru_step(
+        lambda x, h, W, U, b: gru(x, h, W, U, np.stack([b[0], b[0]])))),
+    Attempt(2, J, "placeholder", lambda: ex03.check_gru_step(...), status=NOT_ATTEMPTED),
+    Attempt(2, J, "a number", lambda: ex03.check_gru_step(1.0)),
+    Attempt(2, J, "returns a string", lambda: ex03.check_gru_step(lambda *a: "h")),
+    # task 3
+    Attempt(3, V, "formula", lambda: ex03.check_param_count(good_count)),
+    Attempt(3, V, "dict of gates", lambda: ex03.check_param_count(_count_dict)),
+    Attempt(3, V, "asked Keras anyway", lambda: ex03.check_param_count(_count_keras)),
+    Attempt(3, M, "forgot return", lambda: ex03.check_param_count(_count_no_return), "return"),
+    Attempt(3, M, "no bias", lambda: ex03.check_param_count(
+        lambda k, f, u: good_count(k, f, u) - u * (3 if k == "GRU" else 1)), "bias"),
+    Attempt(3, M, "one GRU bias row", lambda: ex03.check_param_count(
+        lambda k, f, u: 3 * u * (u + f + 1) if k == "GRU" else good_count(k, f, u)), "reset_after"),
+    Attempt(3, M, "features and units swapped", lambda: ex03.check_param_count(
+        lambda k, f, u: good_count(k, u, f)), "swapped"),
+    Attempt(3, M, "LSTM counted as 3 blocks", lambda: ex03.check_param_count(
+        lambda k, f, u: 3 * u * (u + f + 1) if k == "LSTM" else good_count(k, f, u))),
+    Attempt(3, J, "placeholder", lambda: ex03.check_param_count(stub), status=NOT_ATTEMPTED),
+    Attempt(3, J, "returns text", lambda: ex03.check_param_count(lambda k, f, u: "many")),
+    Attempt(3, J, "a dict", lambda: ex03.check_param_count({"LSTM": 4})),
+    # task 4
+    Attempt(4, V, "slice assignment", lambda: ex03.check_opened_forget_gate(lstm_layer(blocks=[1]))),
+    Attempt(4, V, "called on an input to build", lambda: ex03.check_opened_forget_gate(_built_by_call())),
+    Attempt(4, V, "reshape to (4, units)", lambda: ex03.check_opened_forget_gate(_opened_by_reshape())),
+    Attempt(4, M, "16 units", lambda: ex03.check_opened_forget_gate(lstm_layer(units=16, blocks=[1])), "8"),
+    Attempt(4, M, "3 input features", lambda: ex03.check_opened_forget_gate(
+        lstm_layer(features=3, blocks=[1])), "feature"),
+    Attempt(4, M, "opened the input gate", lambda: ex03.check_opened_forget_gate(
+        lstm_layer(blocks=[0])), "input gate"),
+    Attempt(4, M, "never set back", lambda: ex03.check_opened_forget_gate(
+        lstm_layer(blocks=[1], set_back=False)), "set_weights"),
+    Attempt(4, M, "a GRU", lambda: ex03.check_opened_forget_gate(keras.layers.GRU(8)), "LSTM"),
+    Attempt(4, J, "placeholder", lambda: ex03.check_opened_forget_gate(...), status=NOT_ATTEMPTED),
+    Attempt(4, J, "a number", lambda: ex03.check_opened_forget_gate(3.0)),
+    Attempt(4, J, "an unbuilt layer", lambda: ex03.check_opened_forget_gate(keras.layers.LSTM(8))),
+]
+
+
+def _built_by_call():
+    layer = keras.layers.LSTM(8)
+    layer(np.zeros((1, 5, 2), dtype="float32"))
+    weights = layer.get_weights()
+    weights[2][8:16] = 3
+    layer.set_weights(weights)
+    return layer
+
+
+def _opened_by_reshape():
+    layer = keras.layers.LSTM(8)
+    layer.build((None, 10, 2))
+    kernel, recurrent, bias = layer.get_weights()
+    blocks = bias.reshape(4, 8)
+    blocks[1] = 3.0
+    layer.set_weights([kernel, recurrent, blocks.reshape(-1)])
+    return layer
+
+
+@pytest.mark.parametrize("attempt", TABLE03, ids=ids(TABLE03))
+def test_attempt_table(attempt):
+    assert judge(attempt) is None, judge(attempt)
+
+
+def test_table_covers_every_task():
+    assert too_thin(TABLE03) == {}

@@ -14,12 +14,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers.checks import Wrong, as_array, check, expect_shape, require, require_function
+from helpers.checks import (
+    Wrong,
+    as_array,
+    call_student,
+    check,
+    close,
+    expect_shape,
+    require,
+    require_function,
+    task_count,
+)
 
 import numpy as np
 
 EXERCISE = "02_gradients"
-TASKS = 4
 
 CLIP_LEARNING_RATE = 0.1
 CLIP_NORM = 1.0
@@ -43,8 +52,9 @@ def check_sigmoid_derivative(sigmoid_derivative: Any) -> str:
     """Task 1: ``sigmoid_derivative(z)`` works element-wise on a NumPy array."""
     require_function(sigmoid_derivative, "sigmoid_derivative")
     z = np.linspace(-6.0, 6.0, 25)
-    got = as_array(require(sigmoid_derivative(z.copy()), "the value sigmoid_derivative returns"),
-                   "sigmoid_derivative(z)")
+    with np.errstate(all="ignore"):
+        result = call_student(sigmoid_derivative, z.copy(), name="sigmoid_derivative(z)")
+    got = as_array(result, "sigmoid_derivative(z)")
     if got.shape == ():
         raise Wrong("`sigmoid_derivative(z)` returned one number for an array of 25 inputs: "
                     "use NumPy operations (np.exp) that work element by element.")
@@ -61,7 +71,7 @@ def check_sigmoid_derivative(sigmoid_derivative: Any) -> str:
         "this is sigma(z)**2; the derivative is sigma(z) * (1 - sigma(z))": s ** 2,
     }
     for hint, candidate in slips.items():
-        if np.allclose(got, candidate, atol=1e-6):
+        if close(got, candidate, atol=1e-6):
             raise Wrong(f"close, but {hint}.")
     if not np.all(np.isfinite(got)):
         raise Wrong("`sigmoid_derivative(z)` contains NaN or infinite values.")
@@ -69,12 +79,6 @@ def check_sigmoid_derivative(sigmoid_derivative: Any) -> str:
     if diff > 1e-6:
         raise Wrong(f"the values differ from sigma(z) * (1 - sigma(z)) by up to {diff:.3g}; the "
                     "largest slope should be 0.25, at z = 0.")
-    big = np.array([-800.0, 800.0])
-    with np.errstate(over="ignore"):
-        tails = as_array(sigmoid_derivative(big), "sigmoid_derivative([-800, 800])")
-    if tails.shape != big.shape or not np.allclose(tails, 0.0, atol=1e-12):
-        raise Wrong("far from 0 the slope should be 0, but sigmoid_derivative([-800, 800]) gives "
-                    f"{tails!r}: avoid dividing infinities, e.g. compute s first and use s * (1 - s).")
     return "the slope peaks at 0.25 (z = 0) and is almost 0 once |z| passes 5."
 
 
@@ -124,7 +128,7 @@ def check_gradient_norms(layer_gradient_norms: Any) -> str:
     model = check_model()
     x, y = _check_batch()
     n = len([layer for layer in model.layers if isinstance(layer, keras.layers.Dense)])
-    result = require(layer_gradient_norms(model, x, y), "the value layer_gradient_norms returns")
+    result = call_student(layer_gradient_norms, model, x, y, name="layer_gradient_norms(model, x, y)")
     try:
         got = as_array([np.asarray(v) for v in result] if isinstance(result, list | tuple)
                        else result, "layer_gradient_norms(...)").ravel()
@@ -147,7 +151,7 @@ def check_gradient_norms(layer_gradient_norms: Any) -> str:
         raise Wrong("the norms contain NaN or infinite values.")
 
     def same(a: np.ndarray, b: np.ndarray) -> bool:
-        return bool(np.allclose(a, b, rtol=1e-3, atol=1e-12))
+        return close(a, b, rtol=1e-3, atol=1e-12)
 
     if same(got, kernels):
         spread = kernels[-2] / kernels[0]
@@ -200,6 +204,11 @@ def check_clipping(optimizer: Any) -> str:
     if not isinstance(optimizer, keras.optimizers.SGD):
         raise Wrong(f"this is {type(optimizer).__name__}; the task asks for plain SGD, so that "
                     "the step is simply the learning rate times the (clipped) gradient.")
+    momentum = float(getattr(optimizer, "momentum", 0.0) or 0.0)
+    if momentum != 0.0 or getattr(optimizer, "nesterov", False):
+        raise Wrong(f"this SGD uses momentum ({momentum:g}"
+                    f"{', Nesterov' if getattr(optimizer, 'nesterov', False) else ''}); the task "
+                    "asks for plain SGD, so leave momentum at its default of 0.")
     clipnorm = getattr(optimizer, "clipnorm", None)
     if clipnorm is None:
         if getattr(optimizer, "clipvalue", None) is not None:
@@ -306,3 +315,6 @@ def check_initializers(initializers: Any) -> str:
         raise Wrong(f"initializers[{name!r}] is neither He nor Glorot; use "
                     f"{'He' if want == 'he' else 'Glorot'} for {name}.")
     return "He for relu and leaky_relu, Glorot for tanh and sigmoid."
+
+
+TASKS = task_count(EXERCISE)

@@ -17,13 +17,25 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from helpers.checks import Wrong, as_array, check, expect_shape, require, require_function
+from helpers.checks import (
+    NotAttempted,
+    Wrong,
+    as_array,
+    as_number,
+    call_student,
+    check,
+    close,
+    expect_shape,
+    require,
+    require_function,
+    task_count,
+)
 
 import numpy as np
 
 EXERCISE = "03_lstm_gru_cells"
-TASKS = 4
 OPEN_FORGET_BIAS = 3.0
+OPEN_UNITS, OPEN_FEATURES = 8, 2  # task 4's LSTM(8) for inputs with 2 features
 LSTM_GATES = ("i", "f", "c", "o")
 GATE_NAMES = {"i": "input gate", "f": "forget gate", "c": "candidate", "o": "output gate"}
 
@@ -95,7 +107,7 @@ def check_lstm_step(lstm_step: Any) -> str:
     require_function(lstm_step, "lstm_step")
     case = lstm_case()
     batch, units = case[1].shape
-    result = require(lstm_step(*(a.copy() for a in case)), "the value lstm_step returns")
+    result = call_student(lstm_step, *(a.copy() for a in case), name="lstm_step(...)")
     if not isinstance(result, tuple | list) or len(result) != 2:
         raise Wrong("`lstm_step` should return two arrays, the new hidden state and the new cell "
                     "state: `return h, c`.")
@@ -106,7 +118,7 @@ def check_lstm_step(lstm_step: Any) -> str:
     want_h, want_c = reference_lstm_step(*case)
 
     def same(a: np.ndarray, b: np.ndarray) -> bool:
-        return bool(np.allclose(a, b, atol=1e-6))
+        return close(a, b, atol=1e-6)
 
     if same(h, want_h) and same(c, want_c):
         return "h and c match the reference; the gate order i, f, c, o is right."
@@ -183,7 +195,7 @@ def check_gru_step(gru_step: Any) -> str:
     require_function(gru_step, "gru_step")
     case = gru_case()
     batch, units = case[1].shape
-    result = require(gru_step(*(a.copy() for a in case)), "the value gru_step returns")
+    result = call_student(gru_step, *(a.copy() for a in case), name="gru_step(...)")
     if isinstance(result, tuple | list) and len(result) == 2 and not np.isscalar(result[0]):
         raise Wrong("`gru_step` should return only the new state h (a GRU has no separate cell "
                     "state).")
@@ -242,10 +254,12 @@ def check_param_count(param_count: Any) -> str:
     require_function(param_count, "param_count")
     for kind in KINDS:
         for f, u in COUNT_CASES:
-            got = require(param_count(kind, f, u), f"param_count({kind!r}, {f}, {u})")
             call = f"param_count({kind!r}, features={f}, units={u})"
-            if isinstance(got, bool) or not isinstance(got, int | np.integer | float | np.floating):
-                raise Wrong(f"{call} returned {got!r}; it should return a whole number.")
+            result = call_student(param_count, kind, f, u, name=call)
+            try:
+                got = as_number(result, call)
+            except (Wrong, NotAttempted):
+                raise Wrong(f"{call} returned {result!r}; it should return a whole number.") from None
             want = keras_param_count(kind, f, u)
             if got == want:
                 continue
@@ -275,8 +289,16 @@ def check_opened_forget_gate(opened: Any) -> str:
     if not weights:
         raise Wrong("`opened` has no weights yet: build it first (opened.build((None, None, "
                     "features)) or call it once on an input), then change its bias.")
-    bias = np.asarray(weights[-1], dtype="float64")
     units = opened.units
+    if units != OPEN_UNITS:
+        raise Wrong(f"`opened` has {units} units; the task asks for keras.layers.LSTM("
+                    f"{OPEN_UNITS}), and the cells below feed it states of {OPEN_UNITS} units.")
+    kernel = np.asarray(weights[0])
+    if kernel.shape != (OPEN_FEATURES, 4 * units):
+        raise Wrong(f"the kernel has shape {kernel.shape}: the layer was built for "
+                    f"{kernel.shape[0]} input feature(s), but the inputs have {OPEN_FEATURES}. "
+                    f"Build it with opened.build((None, None, {OPEN_FEATURES})).")
+    bias = np.asarray(weights[-1], dtype="float64")
     if bias.shape != (4 * units,):
         raise Wrong(f"the bias has shape {bias.shape}, expected {(4 * units,)}; keep use_bias=True.")
     blocks = dict(zip(LSTM_GATES, np.split(bias, 4), strict=True))
@@ -301,3 +323,6 @@ def check_opened_forget_gate(opened: Any) -> str:
     resting = 1.0 / (1.0 + np.exp(-OPEN_FORGET_BIAS))
     return (f"with zero input the forget gate now sits at sigmoid(3) = {resting:.3f} instead of "
             f"sigmoid(1) = {1.0 / (1.0 + np.exp(-1.0)):.3f}.")
+
+
+TASKS = task_count(EXERCISE)
