@@ -13,11 +13,18 @@ epoch   5/50  loss 0.0213  val_loss 0.0187  1.2 s
 
 from __future__ import annotations
 
+import numbers
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from helpers.validation import CourseInputError, as_float_array, check_no_nans, check_positive_int
+from helpers.validation import (
+    CourseInputError,
+    as_float_array,
+    check_bool,
+    check_no_nans,
+    check_positive_int,
+)
 
 import keras
 import numpy as np
@@ -108,9 +115,16 @@ class EpochLogger(keras.callbacks.Callback):
 def _is_array_like(value: Any) -> bool:
     """NumPy arrays and pandas objects, which :func:`fit` checks before training.
 
-    Datasets, generators and lists (e.g. several inputs) go to Keras unchecked.
+    Datasets, generators and lists of several inputs go to Keras; lists of
+    numbers for a single-input model are converted to arrays first.
     """
     return isinstance(value, np.ndarray) or hasattr(value, "to_numpy")
+
+
+def _is_dataset(value: Any) -> bool:
+    import tensorflow as tf
+
+    return isinstance(value, tf.data.Dataset)
 
 
 def _known_shape(model: Any, attribute: str) -> tuple[int | None, ...] | None:
@@ -124,7 +138,21 @@ def _known_shape(model: Any, attribute: str) -> tuple[int | None, ...] | None:
     return tuple(shape[1:])
 
 
-def _shape_fix(expected: tuple[int | None, ...], got: tuple[int, ...]) -> str:
+def _as_arrays(model: Any, value: Any, name: str) -> Any:
+    """Turn a list of numbers into an array for a single-input model; leave the rest alone."""
+    if isinstance(value, list | tuple) and (
+        _known_shape(model, "input_shape") is not None
+        or not any(hasattr(item, "shape") for item in value)
+    ):
+        return as_float_array(value, name).astype("float32")
+    return value
+
+
+def _shape_text(shape: Sequence[int | None]) -> str:
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ")"
+
+
+def _shape_fix(expected: tuple[int | None, ...], got: tuple[int | None, ...]) -> str:
     if len(expected) == 2 and len(got) == 1 and expected[1] == 1:
         return (
             " The model reads sequences of one feature: add the feature axis with "
@@ -148,34 +176,56 @@ def _shape_fix(expected: tuple[int | None, ...], got: tuple[int, ...]) -> str:
     return " Reshape x, or rebuild the model with keras.Input(shape=x.shape[1:])."
 
 
-def _check_input_shape(model: Any, x: np.ndarray, name: str) -> None:
+def _dims_match(expected: Sequence[int | None], got: Sequence[int | None]) -> bool:
+    return len(expected) == len(got) and all(
+        e is None or g is None or e == g for e, g in zip(expected, got, strict=True)
+    )
+
+
+def _check_input_dims(model: Any, got: tuple[int | None, ...], name: str, full: str) -> None:
+    """Compare one sample's input shape ``got`` with the model's; ``full`` shows the whole."""
     expected = _known_shape(model, "input_shape")
-    if expected is None:
-        return
-    got = tuple(x.shape[1:])
-    if len(expected) == len(got) and all(
-        e is None or e == g for e, g in zip(expected, got, strict=True)
-    ):
+    if expected is None or _dims_match(expected, got):
         return
     raise CourseInputError(
         f"The model expects inputs of shape (samples, {', '.join(map(str, expected))}) "
-        f"[model.input_shape = {(None, *expected)}] but {name} has shape {x.shape}."
+        f"[model.input_shape = {(None, *expected)}] but {name} has shape {full}."
         + _shape_fix(expected, got)
     )
 
 
-def _check_target_shape(model: Any, y: np.ndarray, name: str) -> None:
+def _sparse_loss(model: Any) -> bool:
+    """Sparse losses compare one class index with a vector of class scores."""
+    loss = getattr(model, "loss", None)
+    text = loss if isinstance(loss, str) else type(loss).__name__
+    return "sparse" in str(text).lower()
+
+
+def _check_target_dims(model: Any, got: tuple[int | None, ...], name: str, full: str) -> None:
+    """Refuse targets that Keras would broadcast against the model's output.
+
+    Keras drops a trailing axis of size 1 when the ranks differ by one, as in
+    ``y`` of shape (N,) against an output of (N, 1); otherwise it broadcasts,
+    so a one-output model trained on 3-step labels would silently average over
+    the wrong pairs. Any other difference in shape is an error here.
+    """
     expected = _known_shape(model, "output_shape")
-    if expected is None or any(d is None for d in expected):
+    if expected is None or _sparse_loss(model):
         return
-    want = int(np.prod(expected)) if expected else 1
-    have = int(np.prod(y.shape[1:])) if y.ndim > 1 else 1
-    if want != have:
-        raise CourseInputError(
-            f"The model outputs shape {(None, *expected)} ({want} value(s) per sample) but "
-            f"{name} has shape {y.shape} ({have} value(s) per sample). Make the last "
-            f"Dense layer output {have} unit(s), or build targets for {want} step(s)."
-        )
+    want, have = list(expected), list(got)
+    if len(have) == len(want) + 1 and have[-1] == 1:
+        have = have[:-1]
+    elif len(want) == len(have) + 1 and want[-1] == 1:
+        want = want[:-1]
+    if _dims_match(want, have):
+        return
+    raise CourseInputError(
+        f"The model outputs shape {_shape_text((None, *expected))} but {name} has shape "
+        f"{full}; Keras would broadcast one against the other and train on the wrong "
+        f"pairs. Make the last Dense layer output what one target holds "
+        f"({_shape_text(got)} per sample), or build targets for the model's output "
+        f"({_shape_text(expected)} per sample, e.g. make_windows(..., horizon=...))."
+    )
 
 
 def _check_pair(model: Any, x: Any, y: Any, x_name: str, y_name: str) -> None:
@@ -192,8 +242,64 @@ def _check_pair(model: Any, x: Any, y: Any, x_name: str, y_name: str) -> None:
         raise CourseInputError(f"{x_name} is empty; there is nothing to train on.")
     check_no_nans(x_array, x_name)
     check_no_nans(y_array, y_name)
-    _check_input_shape(model, x_array, x_name)
-    _check_target_shape(model, y_array, y_name)
+    _check_input_dims(model, tuple(x_array.shape[1:]), x_name, str(x_array.shape))
+    _check_target_dims(model, tuple(y_array.shape[1:]), y_name, str(y_array.shape))
+
+
+def _check_dataset(model: Any, dataset: Any, name: str) -> None:
+    """Check a ``tf.data.Dataset``'s element shapes against the model, without reading it."""
+    spec = dataset.element_spec
+    if not isinstance(spec, tuple):
+        raise CourseInputError(
+            f"{name} yields single tensors, but training needs (inputs, targets) pairs. "
+            "Build it with helpers.windows.windows_dataset(...), or zip inputs with targets: "
+            "tf.data.Dataset.zip((x_ds, y_ds))."
+        )
+    if len(spec) not in (2, 3):
+        raise CourseInputError(
+            f"{name} yields {len(spec)} tensors per element; it must yield (inputs, targets) "
+            "or (inputs, targets, sample_weights)."
+        )
+    x_shape = getattr(spec[0], "shape", None)
+    y_shape = getattr(spec[1], "shape", None)
+    expected = _known_shape(model, "input_shape")
+    if x_shape is None or x_shape.rank is None:
+        return  # dicts of inputs or unknown ranks: Keras checks them
+    x_dims = tuple(x_shape.as_list())
+    if expected is not None and len(x_dims) == len(expected):
+        raise CourseInputError(
+            f"{name} yields single windows of shape {_shape_text(x_dims)}, not batches of "
+            f"them: the model expects (batch, {', '.join(map(str, expected))}). Batch it "
+            "with dataset.batch(32) (windows_dataset(...) batches for you)."
+        )
+    _check_input_dims(model, x_dims[1:], f"{name}'s inputs", _shape_text(x_dims))
+    if y_shape is not None and y_shape.rank is not None and y_shape.rank >= 1:
+        y_dims = tuple(y_shape.as_list())
+        _check_target_dims(model, y_dims[1:], f"{name}'s targets", _shape_text(y_dims))
+
+
+def _check_callbacks(callbacks: Any) -> list[keras.callbacks.Callback]:
+    if callbacks is None:
+        return []
+    if isinstance(callbacks, keras.callbacks.Callback):
+        return [callbacks]  # one callback without a list around it
+    if not isinstance(callbacks, list | tuple):
+        raise CourseInputError(
+            f"callbacks must be a list of Keras callbacks, got {type(callbacks).__name__}; "
+            "e.g. callbacks=[keras.callbacks.ReduceLROnPlateau()]."
+        )
+    for item in callbacks:
+        if isinstance(item, type) and issubclass(item, keras.callbacks.Callback):
+            raise CourseInputError(
+                f"callbacks holds the class {item.__name__}, not a callback: create one with "
+                f"{item.__name__}(...) (note the brackets)."
+            )
+        if not isinstance(item, keras.callbacks.Callback):
+            raise CourseInputError(
+                f"callbacks must hold Keras callbacks, but one is a {type(item).__name__}; "
+                "e.g. callbacks=[keras.callbacks.ReduceLROnPlateau()]."
+            )
+    return list(callbacks)
 
 
 def fit(
@@ -226,16 +332,19 @@ def fit(
         batch_size: samples per gradient step (ignored for datasets).
         verbose_every: print a line every this many epochs; the default is
             ``max(1, epochs // 10)``, and 0 prints nothing.
-        callbacks: more Keras callbacks to run.
-        shuffle: shuffle the training samples each epoch.
+        callbacks: more Keras callbacks to run (a list; a single callback is accepted).
+        shuffle: shuffle the training samples each epoch (arrays only: a dataset is
+            shuffled when it is built, e.g. ``windows_dataset(..., shuffle=True)``).
 
     Returns:
         The ``keras.callbacks.History``; plot it with
         :func:`helpers.plotting.plot_training`.
 
     Raises:
-        CourseInputError: mismatched lengths, NaNs, a shape the model cannot read,
-            ``patience`` without validation data, or an uncompiled model.
+        CourseInputError: mismatched lengths, NaNs, a shape the model cannot read
+            (for a dataset, its ``element_spec`` is checked against the model),
+            targets the model's output would be broadcast against, ``patience``
+            without validation data, or an uncompiled model.
     """
     if not isinstance(model, keras.Model):
         raise CourseInputError(
@@ -256,7 +365,13 @@ def fit(
         patience = check_positive_int(patience, "patience")
     if batch_size is not None:
         batch_size = check_positive_int(batch_size, "batch_size")
-    if isinstance(validation_split, bool) or not 0.0 <= float(validation_split) < 1.0:
+    shuffle = check_bool(shuffle, "shuffle")
+    extra_callbacks = _check_callbacks(callbacks)
+    if (
+        isinstance(validation_split, bool)
+        or not isinstance(validation_split, numbers.Real)
+        or not 0.0 <= float(validation_split) < 1.0
+    ):
         raise CourseInputError(
             f"validation_split must be a fraction in [0, 1), e.g. 0.2; got {validation_split!r}."
         )
@@ -266,7 +381,29 @@ def fit(
             "but there is no validation data. Pass validation_data=(x_val, y_val) or "
             "validation_split=0.2, or leave patience out."
         )
+    if x is None:
+        raise CourseInputError("x is None: pass the training inputs, fit(model, x, y, ...).")
 
+    dataset = _is_dataset(x)
+    if dataset:
+        if y is not None:
+            raise CourseInputError(
+                "x is a tf.data.Dataset, which already yields (inputs, targets); leave y out: "
+                "fit(model, dataset, epochs=...)."
+            )
+        if validation_split:
+            raise CourseInputError(
+                "validation_split cannot split a tf.data.Dataset; build a separate validation "
+                "dataset from the later part of the series and pass validation_data=val_ds."
+            )
+        _check_dataset(model, x, "the training dataset")
+        # A dataset batches and shuffles itself (windows_dataset(..., shuffle=True));
+        # Keras ignores batch_size and shuffle for it and warns about shuffle=True.
+        batch_size, shuffle = None, False
+    else:
+        x = _as_arrays(model, x, "x")
+        if _is_array_like(x) and isinstance(y, list | tuple):
+            y = as_float_array(y, "y").astype("float32")
     if _is_array_like(x):
         if y is None:
             raise CourseInputError(
@@ -279,12 +416,34 @@ def fit(
                 f"validation_split={validation_split} of {len(x)} samples leaves no "
                 "validation sample; use a larger fraction or validation_data."
             )
-    if isinstance(validation_data, tuple | list) and len(validation_data) >= 2:
-        x_val, y_val = validation_data[0], validation_data[1]
-        if _is_array_like(x_val):
-            _check_pair(model, x_val, y_val, "validation x", "validation y")
+    if validation_data is not None:
+        if _is_dataset(validation_data):
+            _check_dataset(model, validation_data, "the validation dataset")
+        elif isinstance(validation_data, tuple | list) and len(validation_data) in (2, 3):
+            x_val = _as_arrays(model, validation_data[0], "validation x")
+            y_val = validation_data[1]
+            if _is_array_like(x_val):
+                if isinstance(y_val, list | tuple):
+                    y_val = as_float_array(y_val, "validation y").astype("float32")
+                _check_pair(model, x_val, y_val, "validation x", "validation y")
+            validation_data = (x_val, y_val, *validation_data[2:])
+        else:
+            what = (
+                f"a tuple of {len(validation_data)}"
+                if isinstance(validation_data, tuple | list)
+                else f"a {type(validation_data).__name__}"
+                + (
+                    f" of shape {validation_data.shape}"
+                    if hasattr(validation_data, "shape")
+                    else ""
+                )
+            )
+            raise CourseInputError(
+                f"validation_data must be the pair (x_val, y_val) or a tf.data.Dataset, got "
+                f"{what}. Pass validation_data=(x_val, y_val) with the targets too."
+            )
 
-    all_callbacks = list(callbacks or [])
+    all_callbacks = extra_callbacks
     if verbose_every:
         all_callbacks.append(EpochLogger(verbose_every))
     stopper = None

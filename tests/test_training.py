@@ -160,3 +160,146 @@ def test_other_bad_arguments(data):
         fit(tiny_model(), x, y, epochs=0)
     with pytest.raises(CourseInputError, match="must be a Keras model"):
         fit("model", x, y, epochs=1)
+
+
+# --- tf.data datasets are checked like arrays ----------------------------------
+
+
+def dataset_of(x, y, batch=8):
+    import tensorflow as tf
+
+    return tf.data.Dataset.from_tensor_slices((x, y)).batch(batch)
+
+
+def test_dataset_with_multi_step_labels_for_a_one_output_model(data):
+    x, _ = data
+    y3 = np.repeat(x[:, -1:, 0], 3, axis=1)  # (32, 3)
+    with pytest.raises(
+        CourseInputError, match=r"outputs shape \(None, 1\).*dataset's targets.*broadcast"
+    ):
+        fit(tiny_model(), dataset_of(x, y3), epochs=1)
+
+
+def test_dataset_with_longer_windows_than_the_model(data):
+    x, y = data
+    long_x = np.concatenate([x, x], axis=1)  # 10 steps for a 5-step model
+    with pytest.raises(
+        CourseInputError, match=r"expects inputs of shape \(samples, 5, 1\).*\(None, 10, 1\)"
+    ):
+        fit(tiny_model(), dataset_of(long_x, y), epochs=1)
+
+
+def test_validation_dataset_is_checked_too(data):
+    x, y = data
+    y3 = np.repeat(y[:, None], 3, axis=1)
+    with pytest.raises(CourseInputError, match="validation dataset's targets"):
+        fit(tiny_model(), dataset_of(x, y), epochs=1, validation_data=dataset_of(x, y3))
+
+
+def test_unbatched_dataset_and_dataset_without_labels(data):
+    import tensorflow as tf
+
+    x, y = data
+    with pytest.raises(CourseInputError, match=r"single windows.*dataset.batch\(32\)"):
+        fit(tiny_model(), tf.data.Dataset.from_tensor_slices((x, y)), epochs=1)
+    with pytest.raises(CourseInputError, match=r"yields single tensors.*\(inputs, targets\)"):
+        fit(tiny_model(), tf.data.Dataset.from_tensor_slices(x).batch(8), epochs=1)
+    with pytest.raises(CourseInputError, match="leave y out"):
+        fit(tiny_model(), dataset_of(x, y), y, epochs=1)
+    with pytest.raises(CourseInputError, match="validation_split cannot split a tf.data.Dataset"):
+        fit(tiny_model(), dataset_of(x, y), epochs=1, validation_split=0.2)
+
+
+def test_dataset_trains_without_keras_shuffle_warning(data, recwarn, capsys):
+    x, y = data
+    history = fit(tiny_model(), dataset_of(x, y), epochs=2, validation_data=dataset_of(x, y))
+    assert len(history.history["val_loss"]) == 2
+    assert not [w for w in recwarn if "shuffle" in str(w.message)]
+
+
+def test_windows_dataset_trains(capsys):
+    from helpers.windows import windows_dataset
+
+    ds = windows_dataset(np.sin(np.arange(60.0)), window=5, batch_size=8, shuffle=True, seed=0)
+    assert len(fit(tiny_model(), ds, epochs=1).history["loss"]) == 1
+
+
+# --- other slips -----------------------------------------------------------------
+
+
+def test_validation_data_without_targets(data):
+    x, y = data
+    with pytest.raises(
+        CourseInputError,
+        match=r"validation_data must be the pair \(x_val, y_val\).*ndarray of shape \(32, 5, 1\)",
+    ):
+        fit(tiny_model(), x, y, epochs=1, validation_data=x)
+    with pytest.raises(CourseInputError, match="a tuple of 1"):
+        fit(tiny_model(), x, y, epochs=1, validation_data=(x,))
+
+
+def test_lists_are_checked_like_arrays(data, capsys):
+    x, y = data
+    with pytest.raises(CourseInputError, match=r"x has shape \(32, 5\).*np.newaxis"):
+        fit(tiny_model(), x[..., 0].tolist(), y.tolist(), epochs=1)
+    history = fit(
+        tiny_model(), x.tolist(), y.tolist(), epochs=1, validation_data=(x.tolist(), y.tolist())
+    )
+    assert len(history.history["val_loss"]) == 1
+
+
+def test_transposed_targets_are_not_broadcast(data):
+    x, _ = data
+    model = tiny_model(outputs=3)
+    with pytest.raises(CourseInputError, match="broadcast"):
+        fit(model, x, np.zeros((32, 1, 3)), epochs=1)
+    model3 = keras.Sequential(
+        [
+            keras.Input((5, 1)),
+            keras.layers.SimpleRNN(3, return_sequences=False),
+            keras.layers.Reshape((3, 1)),
+        ]
+    )
+    model3.compile(loss="mse")
+    with pytest.raises(CourseInputError, match="broadcast"):
+        fit(model3, x, np.zeros((32, 1, 3)), epochs=1)
+
+
+def test_keras_squeezable_targets_are_accepted(data, capsys):
+    x, y = data
+    fit(tiny_model(), x, y[:, None], epochs=1)  # (N, 1) against (None, 1)
+    fit(tiny_model(outputs=3), x, np.zeros((32, 3, 1)), epochs=1)  # trailing 1 dropped
+
+
+def test_callbacks_single_or_list(data, capsys):
+    x, y = data
+    seen = []
+
+    class Count(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            seen.append(epoch)
+
+    fit(tiny_model(), x, y, epochs=2, callbacks=Count())
+    assert seen == [0, 1]
+    with pytest.raises(CourseInputError, match=r"the class EarlyStopping.*EarlyStopping\(...\)"):
+        fit(tiny_model(), x, y, epochs=1, callbacks=[keras.callbacks.EarlyStopping])
+    with pytest.raises(CourseInputError, match="must hold Keras callbacks"):
+        fit(tiny_model(), x, y, epochs=1, callbacks=["early"])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"shuffle": "no"}, "shuffle must be True or False"),
+        ({"validation_split": "0.2"}, "validation_split must be a fraction"),
+    ],
+)
+def test_text_where_a_value_belongs(data, kwargs, message):
+    x, y = data
+    with pytest.raises(CourseInputError, match=message):
+        fit(tiny_model(), x, y, epochs=1, **kwargs)
+
+
+def test_x_none(data):
+    with pytest.raises(CourseInputError, match="x is None"):
+        fit(tiny_model(), None, data[1], epochs=1)
