@@ -179,3 +179,131 @@ def test_no_check_raises_on_junk(junk):
     ]
     for verdict in verdicts:
         assert verdict.status in (NOT_ATTEMPTED, WRONG)
+
+
+# --- attempt tables: valid answers, realistic mistakes, junk ---
+
+from helpers.checks.attempts import JUNK as J  # noqa: E402
+from helpers.checks.attempts import MISTAKE as M  # noqa: E402
+from helpers.checks.attempts import VALID as V  # noqa: E402
+from helpers.checks.attempts import Attempt, ids, judge, too_thin  # noqa: E402
+
+X04 = np.random.default_rng(4).normal(size=(32, 10, 8)).astype("float32")
+
+
+def _shapes_from_layer(as_lists=False):
+    outputs = keras.layers.LSTM(16, return_sequences=True, return_state=True)(X04)
+    shapes = [o.shape for o in outputs]
+    return ex04.check_lstm_shapes([list(s) for s in shapes] if as_lists else shapes)
+
+
+def _functional(optimizer="adam", loss="mse", input_shape=(10, 8)):
+    inputs = keras.Input(shape=input_shape)
+    hidden = keras.layers.GRU(8, return_sequences=True)(inputs)
+    hidden = keras.layers.GRU(8, recurrent_dropout=0.2)(hidden)
+    hidden = keras.layers.Dropout(0.3)(hidden)
+    model = keras.Model(inputs, keras.layers.Dense(1)(hidden))
+    model.compile(optimizer=optimizer, loss=loss)
+    return model
+
+
+def _three_grus():
+    model = keras.Sequential([keras.Input(shape=(10, 8)),
+                              keras.layers.GRU(8, return_sequences=True, recurrent_dropout=0.2),
+                              keras.layers.GRU(8, return_sequences=True),
+                              keras.layers.GRU(4), keras.layers.Dropout(0.2), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=keras.losses.MeanSquaredError())
+    return model
+
+
+def _task4(sequence_from=None, diff=None, same=None, tensors=False):
+    keras.utils.set_random_seed(0)
+    layer = keras.layers.LSTM(16, return_sequences=True, return_state=True)
+    seq, h, c = layer(X04)
+    if not tensors:
+        seq, h, c = (np.asarray(t) for t in (seq, h, c))
+    measured = keras.ops.max(keras.ops.abs(seq[:, -1, :] - h)) if tensors else \
+        float(np.max(np.abs(seq[:, -1] - h)))
+    if diff is not None:
+        measured = diff(np.asarray(seq), np.asarray(h), np.asarray(c))
+    verdict = measured < 1e-6 if same is None else same
+    if sequence_from == "second_call":
+        seq = np.asarray(layer(X04)[0]) * 0 + np.asarray(keras.layers.LSTM(16, return_sequences=True)(X04))
+    return ex04.check_last_step(seq, h, c, measured, verdict)
+
+
+TABLE04 = [
+    Attempt(1, V, "tuples", lambda: ex04.check_lstm_shapes(((32, 10, 16), (32, 16), (32, 16)))),
+    Attempt(1, V, "TensorShapes from the layer", lambda: _shapes_from_layer()),
+    Attempt(1, V, "lists from the layer", lambda: _shapes_from_layer(as_lists=True)),
+    Attempt(1, M, "only h and c", lambda: ex04.check_lstm_shapes(((32, 16), (32, 16))), "three"),
+    Attempt(1, M, "sequence last", lambda: ex04.check_lstm_shapes(((32, 16), (32, 16), (32, 10, 16))),
+            "first"),
+    Attempt(1, M, "states with time axis", lambda: ex04.check_lstm_shapes(
+        ((32, 10, 16), (32, 10, 16), (32, 10, 16))), "final states"),
+    Attempt(1, M, "no batch axis", lambda: ex04.check_lstm_shapes(((10, 16), (16,), (16,))), "batch"),
+    Attempt(1, M, "one shape only", lambda: ex04.check_lstm_shapes((32, 10, 16)), "single shape"),
+    Attempt(1, J, "placeholder", lambda: ex04.check_lstm_shapes(...), status=NOT_ATTEMPTED),
+    Attempt(1, J, "a string", lambda: ex04.check_lstm_shapes("(32, 10, 16)")),
+    Attempt(1, J, "the tensors themselves", lambda: ex04.check_lstm_shapes(
+        [np.zeros((32, 10, 16)), np.zeros((32, 16)), np.zeros((32, 16))])),
+    # task 2
+    Attempt(2, V, "Sequential", lambda: ex04.check_stacked_gru(stacked())),
+    Attempt(2, V, "functional", lambda: ex04.check_stacked_gru(_functional())),
+    Attempt(2, V, "three GRUs, objects in compile", lambda: ex04.check_stacked_gru(_three_grus())),
+    Attempt(2, M, "SGD instead of Adam", lambda: ex04.check_stacked_gru(_functional(optimizer="sgd")),
+            "Adam"),
+    Attempt(2, M, "MAE loss", lambda: ex04.check_stacked_gru(_functional(loss="mae")), "mean squared"),
+    Attempt(2, M, "wrong Input shape", lambda: ex04.check_stacked_gru(_functional(input_shape=(8, 10))),
+            "keras.Input"),
+    Attempt(2, M, "first GRU without sequences", lambda: ex04.check_stacked_gru(
+        stacked(first_sequences=False)), "GRU"),
+    Attempt(2, M, "no recurrent dropout", lambda: ex04.check_stacked_gru(
+        stacked(recurrent_dropout=0.0)), "recurrent_dropout"),
+    Attempt(2, M, "Dense(8) head", lambda: ex04.check_stacked_gru(stacked(head_units=8)), "Dense(1)"),
+    Attempt(2, M, "not compiled", lambda: ex04.check_stacked_gru(stacked(compiled=False)), "compile"),
+    Attempt(2, J, "placeholder", lambda: ex04.check_stacked_gru(...), status=NOT_ATTEMPTED),
+    Attempt(2, J, "a list of layers", lambda: ex04.check_stacked_gru([keras.layers.GRU(4)])),
+    Attempt(2, J, "a string", lambda: ex04.check_stacked_gru("model")),
+    # task 3
+    Attempt(3, V, "tuples and int", lambda: ex04.check_bidirectional((32, 10, 32), (32, 10, 16), 2496)),
+    Attempt(3, V, "lists and numpy int", lambda: ex04.check_bidirectional(
+        [32, 10, 32], [32, 10, 16], np.int64(2496))),
+    Attempt(3, V, "TensorShapes and float", lambda: ex04.check_bidirectional(
+        keras.layers.Bidirectional(keras.layers.GRU(16, return_sequences=True))(X04).shape,
+        keras.layers.Bidirectional(keras.layers.GRU(16, return_sequences=True), merge_mode="sum")(X04).shape,
+        2496.0)),
+    Attempt(3, M, "shapes swapped", lambda: ex04.check_bidirectional((32, 10, 16), (32, 10, 32), 2496),
+            "swapped"),
+    Attempt(3, M, "one GRU's weights", lambda: ex04.check_bidirectional((32, 10, 32), (32, 10, 16), 1248),
+            "second copy"),
+    Attempt(3, M, "no time axis", lambda: ex04.check_bidirectional((32, 32), (32, 16), 2496), "time axis"),
+    Attempt(3, M, "both layers counted", lambda: ex04.check_bidirectional(
+        (32, 10, 32), (32, 10, 16), 4992), "both"),
+    Attempt(3, J, "placeholders", lambda: ex04.check_bidirectional(..., ..., ...), status=NOT_ATTEMPTED),
+    Attempt(3, J, "strings", lambda: ex04.check_bidirectional("a", "b", "c")),
+    Attempt(3, J, "count as text", lambda: ex04.check_bidirectional((32, 10, 32), (32, 10, 16), "2496")),
+    # task 4
+    Attempt(4, V, "numpy", lambda: _task4()),
+    Attempt(4, V, "tensors, tensor boolean", lambda: _task4(tensors=True)),
+    Attempt(4, V, "np.isclose style", lambda: _task4(same=None, diff=lambda s, h, c: np.abs(s[:, -1, :] - h).max())),
+    Attempt(4, M, "compared with c", lambda: _task4(diff=lambda s, h, c: float(np.max(np.abs(s[:, -1] - c)))),
+            "carry"),
+    Attempt(4, M, "compared the first step", lambda: _task4(diff=lambda s, h, c: float(np.max(np.abs(s[:, 0] - h)))),
+            "FIRST"),
+    Attempt(4, M, "same written False", lambda: _task4(same=False), "True"),
+    Attempt(4, M, "NaN difference", lambda: _task4(diff=lambda s, h, c: float("nan"), same=True), "nan"),
+    Attempt(4, M, "sequence from another layer", lambda: _task4(sequence_from="second_call"), "same call"),
+    Attempt(4, J, "placeholders", lambda: ex04.check_last_step(..., ..., ..., ..., ...), status=NOT_ATTEMPTED),
+    Attempt(4, J, "strings", lambda: ex04.check_last_step("s", "h", "c", "0", "yes")),
+    Attempt(4, J, "same as text", lambda: _task4(same="True")),
+]
+
+
+@pytest.mark.parametrize("attempt", TABLE04, ids=ids(TABLE04))
+def test_attempt_table(attempt):
+    assert judge(attempt) is None, judge(attempt)
+
+
+def test_table_covers_every_task():
+    assert too_thin(TABLE04) == {}

@@ -8,30 +8,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers.checks import Wrong, as_array, check, require
+from helpers.checks import (
+    NotAttempted,
+    Wrong,
+    as_array,
+    as_number,
+    as_shape,
+    check,
+    model_shape,
+    require,
+    task_count,
+)
 
 import numpy as np
 
 EXERCISE = "04_keras_recurrent_layers"
-TASKS = 4
 BATCH, STEPS, FEATURES, UNITS = 32, 10, 8, 16
-
-
-def _as_shape(value: Any, name: str) -> tuple[int, ...]:
-    """A shape given as a tuple, list, array or TensorShape -> a tuple of ints."""
-    if getattr(value, "ndim", 0) > 1:
-        raise Wrong(f"`{name}` is an array or tensor of shape {tuple(value.shape)}; give only "
-                    "its shape, a tuple of ints: tuple(output.shape).")
-    if isinstance(value, str):
-        raise Wrong(f"`{name}` should be a shape, a tuple of ints like (32, 16), not {value!r}.")
-    try:
-        shape = tuple(int(d) for d in value)
-    except (TypeError, ValueError):
-        raise Wrong(f"`{name}` should be a shape, a tuple of ints like (32, 16), not "
-                    f"{value!r}.") from None
-    if not shape:
-        raise Wrong(f"`{name}` is empty; a shape has one entry per axis, like (32, 16).")
-    return shape
 
 
 # ---------------------------------------------------------------------------
@@ -56,7 +48,7 @@ def check_lstm_shapes(lstm_shapes: Any) -> str:
     if len(lstm_shapes) != 3:
         raise Wrong(f"`lstm_shapes` has {len(lstm_shapes)} entries; the layer returns three "
                     "tensors (sequence, h, c).")
-    shapes = [_as_shape(s, f"lstm_shapes[{k}]") for k, s in enumerate(lstm_shapes)]
+    shapes = [as_shape(s, f"lstm_shapes[{k}]") for k, s in enumerate(lstm_shapes)]
     sequence, state = (BATCH, STEPS, UNITS), (BATCH, UNITS)
     expected = [sequence, state, state]
     if shapes == expected:
@@ -127,6 +119,18 @@ def check_stacked_gru(model: Any) -> str:
     if not getattr(model, "compiled", False):
         raise Wrong("the model is not compiled yet: call model.compile(optimizer='adam', "
                     "loss='mse').")
+    optimizer = getattr(model, "optimizer", None)
+    if not isinstance(optimizer, keras.optimizers.Adam):
+        raise Wrong(f"the model is compiled with {type(optimizer).__name__}; the task asks for "
+                    "the Adam optimiser: model.compile(optimizer='adam', loss='mse').")
+    if not _is_mse(getattr(model, "loss", None)):
+        raise Wrong(f"the loss is {getattr(model, 'loss', None)!r}; the task asks for the mean "
+                    "squared error, loss='mse'.")
+    shape_in = model_shape(model, "input_shape")
+    if shape_in is None or tuple(shape_in[1:]) != (STEPS, FEATURES):
+        raise Wrong(f"the model reads inputs of shape {shape_in}, but the windows are "
+                    f"(batch, {STEPS}, {FEATURES}): start it with keras.Input(shape=({STEPS}, "
+                    f"{FEATURES})).")
     out = model(np.zeros((2, STEPS, FEATURES), dtype="float32"))
     shape = tuple(out.shape)
     if shape != (2, 1):
@@ -134,6 +138,17 @@ def check_stacked_gru(model: Any) -> str:
                     "expected (2, 1): one forecast per window. Check keras.Input(shape=(10, 8)).")
     return (f"{len(grus)} stacked GRUs ({model.count_params():,} weights) with sequences between "
             "them, recurrent dropout, and Dropout before the Dense(1) head.")
+
+
+def _is_mse(loss: Any) -> bool:
+    """True for every way of naming the mean squared error in model.compile."""
+    import keras
+
+    if isinstance(loss, str):
+        return loss.lower() in ("mse", "mean_squared_error", "meansquarederror")
+    if isinstance(loss, keras.losses.MeanSquaredError):
+        return True
+    return getattr(loss, "__name__", "") in ("mean_squared_error", "mse")
 
 
 # ---------------------------------------------------------------------------
@@ -152,8 +167,8 @@ def check_bidirectional(shape_concat: Any, shape_sum: Any, n_params: Any) -> str
     require(shape_concat, "shape_concat")
     require(shape_sum, "shape_sum")
     require(n_params, "n_params")
-    concat = _as_shape(shape_concat, "shape_concat")
-    summed = _as_shape(shape_sum, "shape_sum")
+    concat = as_shape(shape_concat, "shape_concat")
+    summed = as_shape(shape_sum, "shape_sum")
     want_concat, want_sum = (BATCH, STEPS, 2 * UNITS), (BATCH, STEPS, UNITS)
     if concat == want_sum and summed == want_concat:
         raise Wrong("the two shapes are swapped: concat puts the two directions side by side "
@@ -173,8 +188,10 @@ def check_bidirectional(shape_concat: Any, shape_sum: Any, n_params: Any) -> str
             raise Wrong("merge_mode='sum' adds the two directions element by element, so the "
                         f"width stays {UNITS}: {want_sum}.")
         raise Wrong(f"`{name}` = {got} is not what the layer returns; print the output's .shape.")
-    if isinstance(n_params, bool) or not isinstance(n_params, int | np.integer | float | np.floating):
-        raise Wrong(f"`n_params` should be a number (use .count_params()), got {n_params!r}.")
+    try:
+        n_params = as_number(n_params, "n_params")
+    except Wrong:
+        raise Wrong(f"`n_params` should be a number (use .count_params()), got {n_params!r}.") from None
     one = gru_params(FEATURES, UNITS)
     if n_params == 2 * one:
         return (f"concat doubles the width to {2 * UNITS}, sum keeps {UNITS}; the layer holds "
@@ -195,6 +212,17 @@ def check_bidirectional(shape_concat: Any, shape_sum: Any, n_params: Any) -> str
 # ---------------------------------------------------------------------------
 # Task 4: the last step of the sequence and the final state
 # ---------------------------------------------------------------------------
+
+
+def _as_bool(value: Any) -> bool | None:
+    """A Python bool from a bool, NumPy bool or a one-element boolean tensor/array; else None."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if hasattr(value, "numpy") and callable(value.numpy):
+        value = np.asarray(value.numpy())
+    if isinstance(value, np.ndarray | np.bool_) and value.dtype == bool and value.size == 1:
+        return bool(value.reshape(()))
+    return None
 
 
 @check(EXERCISE, 4)
@@ -222,14 +250,13 @@ def check_last_step(sequence: Any, h: Any, c: Any, max_abs_diff: Any, same: Any)
                         "the output of the last step.")
         raise Wrong("`sequence` and `h` do not come from the same call of the same layer; call "
                     "it once and unpack: sequence, h, c = layer(x).")
-    if isinstance(max_abs_diff, bool):
-        raise Wrong("`max_abs_diff` should be a number, the largest absolute difference.")
     try:
-        measured = float(np.asarray(max_abs_diff))
-    except (TypeError, ValueError):
-        raise Wrong("`max_abs_diff` should be one number: np.max(np.abs(a - b)).") from None
-    if np.ndim(max_abs_diff) > 0 and np.size(max_abs_diff) > 1:
-        raise Wrong("`max_abs_diff` should be one number: take np.max of the absolute differences.")
+        measured = as_number(max_abs_diff, "max_abs_diff")
+    except NotAttempted:
+        raise
+    except Wrong as err:
+        raise Wrong(f"{err} `max_abs_diff` should be one number: "
+                    "np.max(np.abs(sequence[:, -1] - h)).") from None
     first_step = float(np.max(np.abs(sequence[:, 0, :] - h)))
     every_step = float(np.max(np.abs(sequence - h[:, None, :])))
     with_carry = float(np.max(np.abs(last - c)))
@@ -252,11 +279,15 @@ def check_last_step(sequence: Any, h: Any, c: Any, max_abs_diff: Any, same: Any)
                         "sequence[:, -1], should equal it.")
         raise Wrong(f"`max_abs_diff` = {measured:.3g}, but the largest |sequence[:, -1] - h| is "
                     f"{true_diff:.1e}; measure it with np.max(np.abs(sequence[:, -1] - h)).")
-    if not isinstance(same, bool | np.bool_):
+    answer = _as_bool(same)
+    if answer is None:
         raise Wrong(f"`same` should be True or False, not {same!r}: write it as a comparison, "
                     "e.g. same = max_abs_diff < 1e-6.")
-    if not same:
+    if not answer:
         raise Wrong(f"the difference is {measured:.1e}, float round-off at most, so `same` should "
                     "be True: the final state h IS the last output.")
     return (f"the last output and h agree to {measured:.1e}: return_state hands you the last "
             "step's output again (and, for an LSTM, the carry c as well).")
+
+
+TASKS = task_count(EXERCISE)
