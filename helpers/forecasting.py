@@ -15,6 +15,7 @@ that follow the end of the series.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from helpers.validation import (
@@ -23,12 +24,14 @@ from helpers.validation import (
     check_index,
     check_no_nans,
     check_positive_int,
+    check_regular,
 )
 
 import numpy as np
 import pandas as pd
 
 __all__ = [
+    "AmbiguousShapeWarning",
     "direct_forecast",
     "future_index",
     "inverse_scale",
@@ -37,16 +40,27 @@ __all__ = [
 ]
 
 
+class AmbiguousShapeWarning(UserWarning):
+    """An array's shape fits two readings; the message says which one was used and how to choose."""
+
+
 def _history_array(history: Any) -> tuple[np.ndarray, bool]:
     """Validate ``history``; return it as float32 of shape (T, F), and whether it was 1-D."""
     if isinstance(history, pd.Series | pd.DataFrame):
         check_index(history.index, name="history")
+        check_regular(history.index, name="history")
     array = as_float_array(history, "history")
     if array.ndim not in (1, 2):
         raise CourseInputError(
             f"history must be the scaled series itself, 1-D (time,) or 2-D (time, features); "
             f"got {array.ndim}-D with shape {array.shape}. Pass the series, not windows cut "
             "from it (for a single window X[i], use X[i] with shape (window, features))."
+        )
+    if array.ndim == 2 and array.shape[0] == 1 and array.shape[1] > 1:
+        raise CourseInputError(
+            f"history has shape {array.shape}: one time step with {array.shape[1]} features. "
+            "If it is one series stored as a row, pass history.ravel(); rows must be time "
+            "steps and columns features."
         )
     check_no_nans(array, "history")
     one_d = array.ndim == 1
@@ -235,7 +249,32 @@ def direct_forecast(model: Any, history: Any, window: int | None = None) -> np.n
     return np.atleast_1d(result)
 
 
-def inverse_scale(scaler: Any, values: Any) -> np.ndarray:
+def _scaler_column(scaler: Any, column: str | int, n_columns: int | None) -> int:
+    """The position of ``column`` (a name or a position) among the scaler's columns."""
+    names = [str(n) for n in getattr(scaler, "feature_names_in_", [])]
+    if isinstance(column, str):
+        if not names:
+            raise CourseInputError(
+                f"column={column!r} is a name, but this scaler was fitted on a NumPy array "
+                "and does not know its column names. Pass the column's position instead, "
+                "e.g. column=0."
+            )
+        if column not in names:
+            raise CourseInputError(f"column={column!r} is not one of the scaler's columns {names}.")
+        return names.index(column)
+    if isinstance(column, bool) or not isinstance(column, int | np.integer):
+        raise CourseInputError(
+            f"column must be a column name, a position, or 'all', got {column!r}."
+        )
+    width = n_columns or 1
+    if not -width <= int(column) < width:
+        raise CourseInputError(
+            f"column={column} is out of range: the scaler was fitted on {width} column(s)."
+        )
+    return int(column) % width
+
+
+def inverse_scale(scaler: Any, values: Any, column: str | int | None = None) -> np.ndarray:
     """Undo a fitted scikit-learn scaler, for forecasts of any of the usual shapes.
 
     Accepted shapes:
@@ -244,14 +283,27 @@ def inverse_scale(scaler: Any, values: Any) -> np.ndarray:
     * (n, F) where F is the number of columns the scaler was fitted on;
     * (N, h) for a scaler fitted on one column: every entry is unscaled (for
       example the multi-step predictions of a univariate model);
-    * (N, h, F) for a scaler fitted on F columns.
+    * (N, h, F) for a scaler fitted on F columns;
+    * any shape with ``column=``: every entry is a value of that one column.
+
+    Args:
+        scaler: the fitted scaler (MinMaxScaler, StandardScaler, ...).
+        values: the scaled forecast.
+        column: for a scaler fitted on several columns, the one variable that
+            ``values`` holds (its name when the scaler was fitted on a DataFrame, or
+            its position), e.g. the ``h`` steps of a direct forecast of
+            ``"temp_max"``. ``"all"`` says the last axis holds every column, as
+            in ``recursive_forecast`` output. ``None`` (default) reads the shape:
+            when a 2-D array is as wide as the scaler's columns, each row is taken
+            as one time step of every column, with an :class:`AmbiguousShapeWarning`
+            (pass ``column`` to say which you mean).
 
     Returns:
         A float64 array with the same shape as ``values``.
 
     Raises:
-        CourseInputError: the scaler is not fitted, or the number of columns does
-            not match the number it was fitted on.
+        CourseInputError: the scaler is not fitted, the number of columns does not
+            match the number it was fitted on, or ``column`` is unknown.
     """
     from sklearn.exceptions import NotFittedError
     from sklearn.utils.validation import check_is_fitted
@@ -270,15 +322,31 @@ def inverse_scale(scaler: Any, values: Any) -> np.ndarray:
         check_is_fitted(scaler)
     except NotFittedError:
         raise not_fitted from None
-    array = as_float_array(values, "values")
     n_columns = getattr(scaler, "n_features_in_", None)
+    named = isinstance(values, pd.DataFrame)
+    if named:
+        fitted_names = [str(n) for n in getattr(scaler, "feature_names_in_", [])]
+        given = [str(c) for c in values.columns]
+        if fitted_names and column is None and given != fitted_names:
+            same = sorted(given) == sorted(fitted_names)
+            raise CourseInputError(
+                f"values has columns {given} but the scaler was fitted on {fitted_names}"
+                + (
+                    " (the same columns in another order); reorder them with "
+                    "values[scaler.feature_names_in_]."
+                    if same
+                    else "; pass the same columns, or column='name' for a forecast of one variable."
+                )
+            )
+    array = as_float_array(values, "values")
     shape = array.shape
 
     def mismatch(width: int) -> CourseInputError:
         return CourseInputError(
             f"The scaler was fitted on {n_columns} column(s) but values has {width} "
-            f"(shape {shape}). Use the scaler fitted on exactly these columns: to unscale "
-            "only the target column, fit a separate scaler on that column of the training data."
+            f"(shape {shape}). If values holds one variable (e.g. the steps of a forecast "
+            "of one target), say which with column='name' (or its position); otherwise "
+            "use the scaler fitted on exactly these columns."
         )
 
     if array.ndim == 0:
@@ -289,13 +357,34 @@ def inverse_scale(scaler: Any, values: Any) -> np.ndarray:
         raise CourseInputError(
             f"values must have 1 to 3 dimensions, got shape {shape}; reshape it first."
         )
+    if column is not None and not (isinstance(column, str) and column == "all"):
+        position = _scaler_column(scaler, column, n_columns)
+        width = n_columns or 1
+        flat = np.zeros((array.size, width))
+        flat[:, position] = array.reshape(-1)
+        try:
+            restored = scaler.inverse_transform(flat)
+        except NotFittedError:
+            raise not_fitted from None
+        return np.asarray(restored, dtype="float64")[:, position].reshape(shape)
     if array.ndim == 1:
         if n_columns not in (None, 1):
             raise mismatch(1)
         flat = array.reshape(-1, 1)
-    elif n_columns == 1:
+    elif n_columns == 1 and column is None:
         flat = array.reshape(-1, 1)  # every entry is a value of the single scaled column
     elif n_columns is None or shape[-1] == n_columns:
+        if array.ndim == 2 and n_columns and n_columns > 1 and column is None and not named:
+            warnings.warn(
+                f"values has shape {shape} and the scaler was fitted on {n_columns} columns, "
+                f"so each row is taken as one time step of all {n_columns} columns (as "
+                "recursive_forecast returns). If the rows are instead "
+                f"{n_columns} forecast steps of one variable (a direct model's predict()), "
+                "the result is wrong: pass column='name' (or its position). Pass "
+                "column='all' to confirm the first reading and silence this warning.",
+                AmbiguousShapeWarning,
+                stacklevel=2,
+            )
         flat = array.reshape(-1, shape[-1])
     else:
         raise mismatch(shape[-1])
@@ -360,6 +449,19 @@ def to_series(values: Any, last_date_index: pd.DatetimeIndex, name: str = "forec
     array = as_float_array(values, "values")
     if array.ndim == 2 and array.shape[1] == 1:
         array = array[:, 0]
+    if array.ndim == 2 and array.shape[0] == 1:
+        raise CourseInputError(
+            f"values has shape {array.shape}: one row holding {array.shape[1]} steps, as "
+            "model.predict() returns for a single window. Take that row with values[0] "
+            "(or np.ravel(values)) to get shape "
+            f"({array.shape[1]},)."
+        )
+    if array.ndim == 0:
+        raise CourseInputError(
+            "values is a single number; pass the forecast as an array, e.g. np.array([value])."
+        )
+    if array.size == 0:
+        raise CourseInputError("values is empty; there is no forecast to put on dates.")
     if array.ndim != 1:
         raise CourseInputError(
             f"to_series needs a 1-D forecast, got shape {array.shape}. For several targets "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import helpers  # noqa: F401  (sets the Keras backend before keras is imported)
 from helpers.forecasting import (
+    AmbiguousShapeWarning,
     direct_forecast,
     future_index,
     inverse_scale,
@@ -216,7 +217,7 @@ def test_inverse_scale_round_trip_univariate(scaler_class):
     scaler = scaler_class().fit(train)
     scaled = scaler.transform(train)
     np.testing.assert_allclose(inverse_scale(scaler, scaled[:, 0]), train[:, 0])
-    np.testing.assert_allclose(inverse_scale(scaler, scaled), train)
+    np.testing.assert_allclose(inverse_scale(scaler, scaled, column="all"), train)
     # (N, h): several horizons of a univariate model, every column unscaled
     multi = np.column_stack([scaled[:, 0], scaled[::-1, 0], scaled[:, 0] * 0])
     restored = inverse_scale(scaler, multi)
@@ -231,7 +232,7 @@ def test_inverse_scale_round_trip_multivariate(scaler_class):
     train = RNG.normal([0, 100, -5], [1, 20, 2], size=(30, 3))
     scaler = scaler_class().fit(train)
     scaled = scaler.transform(train)
-    np.testing.assert_allclose(inverse_scale(scaler, scaled), train)
+    np.testing.assert_allclose(inverse_scale(scaler, scaled, column="all"), train)
     stacked = np.stack([scaled[:10], scaled[10:20]])  # (2, 10, 3), e.g. (N, h, F)
     np.testing.assert_allclose(inverse_scale(scaler, stacked), np.stack([train[:10], train[10:20]]))
 
@@ -304,7 +305,9 @@ def test_recursive_forecast_uses_the_compiled_predict_path(monkeypatch):
     )
     eager = numpy_recursive(
         lambda window: np.asarray(model(window[None, :, None].astype("float32")))[0, 0],
-        HISTORY_1D, 5, WINDOW,
+        HISTORY_1D,
+        5,
+        WINDOW,
     )
     calls = []
     original = model.predict_on_batch
@@ -312,3 +315,65 @@ def test_recursive_forecast_uses_the_compiled_predict_path(monkeypatch):
     forecast = recursive_forecast(model, HISTORY_1D, steps=5)
     assert len(calls) == 5
     np.testing.assert_allclose(forecast, eager, rtol=1e-5, atol=1e-6)
+
+
+# ------------------------------------------------------ ambiguous and slipped shapes
+
+
+def weather_scaler():
+    frame = pd.DataFrame(
+        RNG.normal([10, 20, 5, 3], [2, 5, 3, 1], size=(50, 4)),
+        columns=["precipitation", "temp_max", "temp_min", "wind"],
+    )
+    return MinMaxScaler().fit(frame), frame
+
+
+def test_inverse_scale_h_steps_of_one_column_with_a_multi_column_scaler():
+    scaler, frame = weather_scaler()
+    steps = scaler.transform(frame)[:4, 1]  # 4 steps of temp_max, and 4 columns
+    predicted = np.tile(steps, (3, 1))  # (N=3, h=4), like a direct model's predict()
+    with pytest.warns(AmbiguousShapeWarning, match=r"pass column='name'"):
+        inverse_scale(scaler, predicted)  # read as rows of 4 columns: the warning says so
+    restored = inverse_scale(scaler, predicted, column="temp_max")
+    np.testing.assert_allclose(restored[0], frame["temp_max"].to_numpy()[:4])
+    np.testing.assert_allclose(inverse_scale(scaler, predicted, column=1), restored)
+
+
+def test_inverse_scale_other_horizons_point_to_column():
+    scaler, frame = weather_scaler()
+    with pytest.raises(
+        CourseInputError, match=r"fitted on 4 column\(s\) but values has 3.*column='name'"
+    ):
+        inverse_scale(scaler, np.zeros((2, 3)))
+    with pytest.raises(CourseInputError, match="not one of the scaler's columns"):
+        inverse_scale(scaler, np.zeros(3), column="temp")
+    with pytest.raises(CourseInputError, match="out of range"):
+        inverse_scale(scaler, np.zeros(3), column=4)
+
+
+def test_inverse_scale_dataframe_columns_are_checked():
+    scaler, frame = weather_scaler()
+    scaled = pd.DataFrame(scaler.transform(frame), columns=frame.columns)
+    np.testing.assert_allclose(inverse_scale(scaler, scaled), frame.to_numpy())  # no warning
+    with pytest.raises(CourseInputError, match=r"another order.*feature_names_in_"):
+        inverse_scale(scaler, scaled[frame.columns[::-1]])
+
+
+def test_to_series_on_a_predict_row_says_take_row_zero():
+    index = pd.date_range("2020-01-01", periods=12, freq="MS")
+    with pytest.raises(CourseInputError, match=r"shape \(1, 3\).*values\[0\]"):
+        to_series(np.zeros((1, 3)), index)
+    with pytest.raises(CourseInputError, match="values is None"):
+        to_series(None, index)
+    assert len(to_series(np.zeros((3, 1)), index)) == 3
+
+
+def test_history_row_vector_gets_the_ravel_hint():
+    with pytest.raises(CourseInputError, match=r"shape \(1, 20\).*history.ravel\(\)"):
+        recursive_forecast(last_value_model(), np.zeros((1, 20)), steps=2)
+
+
+def test_history_with_a_missing_month_is_refused():
+    dates = pd.date_range("2000-01-01", periods=30, freq="MS").delete(20)
+    with pytest.raises(CourseInputError, match="not evenly spaced"):
+        recursive_forecast(last_value_model(), pd.Series(np.zeros(29), index=dates), steps=2)
