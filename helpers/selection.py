@@ -1,0 +1,186 @@
+"""Choose a recipe on validation data, and reuse every forecast already computed.
+
+Two small tools for honest model selection on a budget:
+
+* :func:`grid_search` scores a handful of settings over several seeds with a
+  function *you* write (it trains on data before a validation period and
+  returns the error there), and returns one row per setting with the mean and
+  spread over seeds. The winner is then ``table["RMSE mean"].idxmin()``: a
+  choice made in code, on data that ends before the test period.
+* :class:`ForecastCache` wraps a forecaster ``f(train, horizon, **settings)``
+  and remembers its forecasts. The grid's runs on the validation split, the
+  test-year runs and the rolling-origin backtest often ask for the very same
+  network (same data, settings and seed); the cache trains it once.
+
+>>> import pandas as pd
+>>> from helpers.baselines import seasonal_naive_forecast
+>>> series = pd.Series(range(36), dtype=float,
+...                    index=pd.date_range("2020-01-01", periods=36, freq="MS"))
+>>> snaive = ForecastCache(seasonal_naive_forecast)
+>>> first = snaive(series.iloc[:24], 12, season=12)
+>>> again = snaive(series.iloc[:24], 12, season=12)
+>>> again is first, snaive.computed, snaive.reused
+(True, 1, 1)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import Any
+
+from helpers.validation import CourseInputError
+
+import pandas as pd
+
+__all__ = ["ForecastCache", "grid_search"]
+
+
+def _fingerprint(train: Any) -> tuple[Any, ...]:
+    """What identifies a training series: its dates and a hash of its values."""
+    if not isinstance(train, pd.Series | pd.DataFrame):
+        raise CourseInputError(
+            f"ForecastCache needs the training data as a pandas Series or DataFrame with a "
+            f"DatetimeIndex (the call shape f(train, horizon, ...)), got {type(train).__name__}."
+        )
+    if len(train) == 0:
+        raise CourseInputError("train is empty; pass at least one observation.")
+    values = int(pd.util.hash_pandas_object(train, index=True).sum())
+    return (len(train), train.index[0], train.index[-1], values)
+
+
+class ForecastCache:
+    """Remember a forecaster's results, keyed by its training data, horizon and settings.
+
+    Call the cache exactly like the forecaster, ``cache(train, horizon, **settings)``.
+    The first call with a given ``train`` (same dates and values), ``horizon`` and
+    keyword settings runs the forecaster; later identical calls return the stored
+    forecast (the same object). Settings must therefore be passed as keywords with
+    hashable values (numbers, strings, tuples), e.g. ``seed=0, units=32``.
+
+    Attributes:
+        forecaster: the wrapped function.
+        computed: how many times the forecaster actually ran.
+        reused: how many calls were answered from the cache.
+    """
+
+    def __init__(self, forecaster: Callable[..., Any]) -> None:
+        if not callable(forecaster):
+            raise CourseInputError(
+                "ForecastCache wraps a function f(train, horizon, **settings), e.g. "
+                f"seasonal_naive_forecast; got {type(forecaster).__name__}."
+            )
+        self.forecaster = forecaster
+        self.__name__ = getattr(forecaster, "__name__", "forecaster")
+        self.computed = 0
+        self.reused = 0
+        self._store: dict[tuple[Any, ...], Any] = {}
+
+    def _key(self, train: Any, horizon: int, settings: Mapping[str, Any]) -> tuple[Any, ...]:
+        for name, value in settings.items():
+            if not isinstance(value, Hashable):
+                raise CourseInputError(
+                    f"ForecastCache: setting {name}={value!r} is a {type(value).__name__}, "
+                    "which cannot be a cache key. Pass settings as numbers, strings or tuples "
+                    "(e.g. a tuple instead of a list)."
+                )
+        return (_fingerprint(train), horizon, tuple(sorted(settings.items())))
+
+    def __call__(self, train: Any, horizon: int, **settings: Any) -> Any:
+        """Return ``forecaster(train, horizon, **settings)``, computing it at most once."""
+        key = self._key(train, horizon, settings)
+        if key in self._store:
+            self.reused += 1
+            return self._store[key]
+        forecast = self.forecaster(train, horizon, **settings)
+        self.computed += 1
+        self._store[key] = forecast
+        return forecast
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+
+def grid_search(
+    score: Callable[..., float],
+    grid: Mapping[str, Mapping[str, Any]],
+    seeds: Sequence[int],
+    metric: str = "RMSE",
+) -> pd.DataFrame:
+    """Score every setting of ``grid`` with every seed; one row per setting.
+
+    Args:
+        score: a function called as ``score(seed=seed, **settings)`` that trains on
+            data before the validation period and returns one error there (lower is
+            better). It must never look at the test period.
+        grid: ``{name: {setting: value}}``, e.g.
+            ``{"32 units": {"units": 32, "lr": 3e-3}, "16 units": {"units": 16, "lr": 3e-3}}``.
+        seeds: the seeds each setting is trained with.
+        metric: the name of the error, used in the column names.
+
+    Returns:
+        A DataFrame indexed by setting name (in the grid's order) with one column per
+        setting, one ``"<metric> seed <s>"`` column per seed, then ``"<metric> mean"`` and
+        ``"<metric> std"`` (sample standard deviation over seeds, NaN for one seed). Pick
+        the winner with ``table[f"{metric} mean"].idxmin()``.
+
+    Raises:
+        CourseInputError: an empty grid or seed list, repeated seeds, a setting that is
+            not a dict, or a score that is not a finite number.
+
+    >>> table = grid_search(lambda seed, units: units / 10 + seed, {"small": {"units": 10},
+    ...                     "large": {"units": 30}}, seeds=[0, 2])
+    >>> table["RMSE mean"].idxmin(), float(table.loc["large", "RMSE seed 2"])
+    ('small', 5.0)
+    """
+    if not callable(score):
+        raise CourseInputError(
+            f"score must be a function score(seed=..., **settings) -> float, got "
+            f"{type(score).__name__}."
+        )
+    if not isinstance(grid, Mapping) or not grid:
+        raise CourseInputError(
+            'grid must be a non-empty dict {name: {setting: value}}, e.g. '
+            '{"32 units": {"units": 32}}.'
+        )
+    if isinstance(seeds, str | bytes) or not isinstance(seeds, Sequence) or not seeds:
+        raise CourseInputError(f"seeds must be a non-empty list of ints, e.g. [0, 1]; got {seeds!r}.")
+    if any(isinstance(s, bool) or not isinstance(s, int) for s in seeds):
+        raise CourseInputError(f"seeds must be ints, got {list(seeds)!r}.")
+    if len(set(seeds)) != len(seeds):
+        raise CourseInputError(f"seeds {list(seeds)} repeat a seed; each seed once, e.g. [0, 1].")
+    rows = {}
+    for name, settings in grid.items():
+        if not isinstance(settings, Mapping):
+            raise CourseInputError(
+                f"grid[{name!r}] must be a dict of settings such as {{'units': 32}}, got "
+                f"{type(settings).__name__}."
+            )
+        if "seed" in settings:
+            raise CourseInputError(
+                f"grid[{name!r}] sets 'seed'; seeds are given separately with seeds=[...].")
+        row: dict[str, Any] = dict(settings)
+        values = []
+        for seed in seeds:
+            value = score(seed=seed, **settings)
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                raise CourseInputError(
+                    f"score(seed={seed}, **grid[{name!r}]) returned {value!r}; it must return "
+                    "one number, the error on the validation period."
+                ) from None
+            if not math.isfinite(value):
+                raise CourseInputError(
+                    f"score(seed={seed}, **grid[{name!r}]) returned {value}; a diverged run? "
+                    "Lower the learning rate or check the data for NaNs."
+                )
+            row[f"{metric} seed {seed}"] = value
+            values.append(value)
+        series = pd.Series(values, dtype="float64")
+        row[f"{metric} mean"] = float(series.mean())
+        row[f"{metric} std"] = float(series.std()) if len(values) > 1 else math.nan
+        rows[name] = row
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "setting"
+    return table
