@@ -30,7 +30,13 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from helpers.validation import CourseInputError, as_float_array, check_index, check_no_nans
+from helpers.validation import (
+    CourseInputError,
+    as_float_array,
+    check_bool,
+    check_index,
+    check_no_nans,
+)
 from helpers.validation import check_positive_int as _check_positive_int
 
 import numpy as np
@@ -335,6 +341,7 @@ def sarimax_forecast(
     order = _check_int_tuple(order, 3, "order", "(0, 1, 1)")
     seasonal_order = _check_int_tuple(seasonal_order, 4, "seasonal_order", "(0, 1, 1, 12)")
     maxiter = _check_positive_int(maxiter, "maxiter")
+    log = check_bool(log, "log")
     p, d, q = order
     big_p, big_d, big_q, s = seasonal_order
     if (big_p or big_d or big_q) and s < 2:
@@ -416,6 +423,18 @@ def _check_multivariate(train_df: Any, name: str = "train_df") -> None:
             f"{name} has {train_df.shape[1]} column; a vector model needs at least two "
             "variables. For one series use sarimax_forecast."
         )
+    constant = [str(c) for c in train_df.columns if train_df[c].nunique() <= 1]
+    if constant:
+        raise CourseInputError(
+            f"Column(s) {constant} of {name} are constant, so a vector model cannot estimate "
+            "their equations (nothing varies to explain). Drop them, e.g. "
+            f"{name}.drop(columns={constant!r}); a constant's forecast is the constant."
+        )
+    duplicated = train_df.columns[train_df.columns.duplicated()]
+    if len(duplicated):
+        raise CourseInputError(
+            f"{name} has the column {str(duplicated[0])!r} twice; select each variable once."
+        )
 
 
 def var_forecast(
@@ -446,6 +465,8 @@ def var_forecast(
     _check_multivariate(train_df)
     horizon = _check_positive_int(horizon, "horizon")
     maxlags = _check_positive_int(maxlags, "maxlags")
+    if isinstance(ic, str):
+        ic = ic.lower()
     if ic is not None and ic not in _ICS:
         raise CourseInputError(f"ic must be one of {list(_ICS)} or None, got {ic!r}.")
     k = train_df.shape[1]
@@ -520,6 +541,8 @@ def varmax_forecast(
     p, q = order
     if p == 0 and q == 0:
         raise CourseInputError("order=(0, 0) has no dynamics; use p >= 1, e.g. order=(1, 0).")
+    if isinstance(trend, str):
+        trend = trend.lower()
     if trend not in ("c", "n", "t", "ct"):
         raise CourseInputError(f"trend must be 'c', 'n', 't' or 'ct', got {trend!r}.")
     k = train_df.shape[1]
@@ -566,7 +589,7 @@ def difference(df: pd.Series | pd.DataFrame, periods: int = 1) -> pd.Series | pd
 
 
 def undifference(
-    diff_forecast: pd.Series | pd.DataFrame, last_values: Any
+    diff_forecast: pd.Series | pd.DataFrame, last_values: Any, periods: int | None = None
 ) -> pd.Series | pd.DataFrame:
     """Turn a forecast of differences back into levels.
 
@@ -624,6 +647,22 @@ def undifference(
         diffs = diffs[:, np.newaxis]
     if len(levels) == 0:
         raise CourseInputError("last_values is empty; pass the last observed level(s).")
+    if periods is not None:
+        periods = _check_positive_int(periods, "periods")
+        if len(levels) < periods:
+            raise CourseInputError(
+                f"periods={periods} needs the last {periods} observed rows in last_values, "
+                f"but it has {len(levels)}. Pass df.iloc[-{periods}:] (or the whole history)."
+            )
+        levels = levels[-periods:]
+    elif len(levels) > max(len(diffs), 1):
+        raise CourseInputError(
+            f"last_values has {len(levels)} rows but the forecast only {len(diffs)} steps, "
+            "so the forecast would be anchored at the start of last_values, not at its end. "
+            "For first differences pass the last row only (df.iloc[-1], or series.iloc[-1]); "
+            "for differences at lag L pass df.iloc[-L:], or pass periods=L with the whole "
+            "history."
+        )
     check_no_nans(levels, "last_values")
 
     lag = len(levels)
@@ -654,8 +693,14 @@ def adf_table(df: pd.Series | pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame
         raise CourseInputError(
             f"adf_table expects a pandas Series or DataFrame, got {type(df).__name__}."
         )
-    if not 0 < alpha < 1:
-        raise CourseInputError(f"alpha must be between 0 and 1, e.g. 0.05; got {alpha}.")
+    if (
+        isinstance(alpha, bool)
+        or not isinstance(alpha, int | float | np.number)
+        or not 0 < alpha < 1
+    ):
+        raise CourseInputError(
+            f"alpha must be a number between 0 and 1, e.g. alpha=0.05; got {alpha!r}."
+        )
     check_no_nans(as_float_array(df, "df"), "df")
     if len(df) < 10:
         raise CourseInputError(
@@ -692,6 +737,40 @@ class BacktestFold(NamedTuple):
     train_end: pd.Timestamp
     forecast: pd.Series | pd.DataFrame
     truth: pd.Series | pd.DataFrame
+
+
+def _check_call_shape(
+    forecaster: Callable[..., Any], name: str, series: Any, horizon: int, kwargs: dict[str, Any]
+) -> None:
+    """Raise before the first fit when ``forecaster(train, horizon, **kwargs)`` cannot be called."""
+    import inspect
+
+    try:
+        signature = inspect.signature(forecaster)
+    except (TypeError, ValueError):
+        return  # builtins and some C functions have no signature: just call them
+    try:
+        signature.bind(series, horizon, **kwargs)
+    except TypeError as err:
+        missing = [
+            p.name
+            for p in list(signature.parameters.values())[2:]
+            if p.default is inspect.Parameter.empty
+            and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+            and p.name not in kwargs
+        ]
+        fix = (
+            f" Pass {', '.join(f'{m}=...' for m in missing)} to rolling_origin, which hands "
+            f"it on, e.g. rolling_origin(series, {name}, horizon, origins, {missing[0]}=12)."
+            if missing
+            else " rolling_origin calls forecaster(train, horizon, **kwargs); give it a "
+            "function with that call shape (wrap others in a small def or lambda)."
+        )
+        raise CourseInputError(
+            f"{name} cannot be called as {name}(train, horizon"
+            + "".join(f", {k}=..." for k in kwargs)
+            + f"): {err}.{fix}"
+        ) from None
 
 
 def rolling_origin(
@@ -750,6 +829,7 @@ def rolling_origin(
             f"out of {n} rows. Use at most {fit} origin(s), a smaller step, or more data."
         )
     name = getattr(forecaster, "__name__", "forecaster")
+    _check_call_shape(forecaster, name, series, horizon, kwargs)
     folds = []
     for end in range(first_end, last_end + 1, step):
         train = series.iloc[:end]
@@ -773,6 +853,35 @@ def rolling_origin(
     return folds
 
 
+def _check_same_data(series: pd.Series | pd.DataFrame, fold: BacktestFold) -> None:
+    """Raise when ``series`` is not the data the fold was cut from (MASE would be scaled wrongly)."""
+    truth = fold.truth
+    if not truth.index.isin(series.index).all() or fold.train_end not in series.index:
+        raise CourseInputError(
+            f"series does not cover the fold that ends training on {fold.train_end.date()}; "
+            "pass the same series that was given to rolling_origin()."
+        )
+    part = series.loc[truth.index]
+    if isinstance(truth, pd.DataFrame) != isinstance(part, pd.DataFrame) or (
+        isinstance(truth, pd.DataFrame) and list(truth.columns) != list(part.columns)
+    ):
+        raise CourseInputError(
+            "series has other variables than the folds' truth; pass the same series (or "
+            "DataFrame) that was given to rolling_origin()."
+        )
+    have = part.to_numpy(dtype="float64").reshape(len(part), -1)
+    want = truth.to_numpy(dtype="float64").reshape(len(truth), -1)
+    close = np.isclose(have, want)
+    if not close.all():
+        row, col = (int(i) for i in np.argwhere(~close)[0])
+        raise CourseInputError(
+            f"series does not match the folds' truth (on {truth.index[row].date()} it has "
+            f"{have[row, col]:.6g} where the fold has {want[row, col]:.6g}): MASE would be "
+            "scaled on other data, such as a log or scaled copy. Pass the same series that "
+            "was given to rolling_origin()."
+        )
+
+
 def backtest_scores(
     folds: Sequence[BacktestFold],
     column: str | None = None,
@@ -794,12 +903,33 @@ def backtest_scores(
     """
     from helpers.metrics import evaluate
 
+    if isinstance(folds, BacktestFold):
+        raise CourseInputError(
+            "folds is a single BacktestFold; pass the whole list returned by "
+            "rolling_origin() (or [fold] for one fold)."
+        )
+    if not isinstance(folds, Sequence) or isinstance(folds, str):
+        raise CourseInputError(
+            f"folds must be the list returned by rolling_origin(), got {type(folds).__name__}."
+        )
     if len(folds) == 0:
         raise CourseInputError("folds is empty; pass the list returned by rolling_origin().")
+    for i, fold in enumerate(folds):
+        if not isinstance(fold, BacktestFold):
+            raise CourseInputError(
+                f"folds[{i}] is a {type(fold).__name__}, not a BacktestFold; pass the list "
+                "returned by rolling_origin()."
+            )
+    if series is not None:
+        _check_train(series, "series")
+    season = _check_positive_int(season, "season")
     rows = {}
     for fold in folds:
         forecast, truth = fold.forecast, fold.truth
-        history = None if series is None else series.loc[: fold.train_end]
+        history = None
+        if series is not None:
+            _check_same_data(series, fold)
+            history = series.loc[: fold.train_end]
         if isinstance(truth, pd.DataFrame):
             if column is None:
                 raise CourseInputError(

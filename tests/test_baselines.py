@@ -396,3 +396,77 @@ def test_backtest_scores_for_multivariate_folds(var_data):
     assert scores.shape == (2, 3)
     with pytest.raises(CourseInputError, match="folds is empty"):
         backtest_scores([])
+
+
+# --- silently wrong before: now refused with the fix --------------------------------
+
+
+def test_undifference_refuses_the_whole_history_without_periods():
+    train = monthly(np.arange(1.0, 37.0))
+    diffs = pd.Series([1.0, 1.0, 1.0])
+    with pytest.raises(CourseInputError, match=r"anchored at the start.*series.iloc\[-1\]"):
+        undifference(diffs, train)
+    # with periods the whole history works, anchored at its end
+    assert undifference(diffs, train, periods=1).tolist() == [37.0, 38.0, 39.0]
+    assert undifference(diffs, train.iloc[-1]).tolist() == [37.0, 38.0, 39.0]
+    with pytest.raises(CourseInputError, match="needs the last 12 observed rows"):
+        undifference(diffs, train.iloc[-2:], periods=12)
+
+
+def test_undifference_seasonal_with_periods_uses_the_last_season():
+    train = monthly(np.arange(24.0) % 12 + np.repeat([0.0, 100.0], 12))
+    diffs = pd.Series(np.full(3, 100.0))
+    expected = (train.iloc[-12:-9] + 100.0).tolist()
+    assert undifference(diffs, train, periods=12).tolist() == expected
+    assert undifference(diffs, train.iloc[-12:].to_numpy()[:3]).tolist() == expected
+
+
+def test_backtest_scores_refuses_a_series_that_is_not_the_folds_data(wine):
+    folds = rolling_origin(wine, seasonal_naive_forecast, 12, origins=2, season=12)
+    with pytest.raises(
+        CourseInputError, match=r"does not match the folds' truth.*log or scaled copy"
+    ):
+        backtest_scores(folds, series=np.log(wine), season=12)
+    with pytest.raises(CourseInputError, match="does not cover the fold"):
+        backtest_scores(folds, series=wine.iloc[:100], season=12)
+    assert backtest_scores(folds, series=wine, season=12)["MASE"].notna().all()
+
+
+def test_backtest_scores_single_fold_or_other_things(wine):
+    folds = rolling_origin(wine, naive_forecast, 12, origins=2)
+    with pytest.raises(CourseInputError, match=r"single BacktestFold.*\[fold\]"):
+        backtest_scores(folds[0])
+    assert len(backtest_scores([folds[0]])) == 1
+    with pytest.raises(CourseInputError, match=r"folds\[0\] is a DataFrame"):
+        backtest_scores([pd.DataFrame()])
+
+
+def test_rolling_origin_missing_keyword_is_named_before_fitting(wine):
+    with pytest.raises(CourseInputError, match=r"Pass season=\.\.\. to rolling_origin"):
+        rolling_origin(wine, seasonal_naive_forecast, 12, origins=2)
+    with pytest.raises(CourseInputError, match="unexpected keyword"):
+        rolling_origin(wine, naive_forecast, 12, origins=2, season=12)
+
+
+def test_sarimax_log_must_be_a_bool(wine):
+    with pytest.raises(CourseInputError, match="log must be True or False, got 'no'"):
+        sarimax_forecast(wine, 12, log="no")
+
+
+def test_vector_models_refuse_a_constant_column(var_data):
+    data = var_data.assign(c=1.0)
+    for func in (var_forecast, varmax_forecast):
+        with pytest.raises(CourseInputError, match=r"Column\(s\) \['c'\] of train_df are constant"):
+            func(data, 4)
+
+
+def test_adf_alpha_must_be_a_number(wine):
+    with pytest.raises(
+        CourseInputError,
+        match="alpha must be a number between 0 and 1, e.g. alpha=0.05; got '0.05'",
+    ):
+        adf_table(wine, alpha="0.05")
+
+
+def test_information_criterion_is_case_insensitive(var_data):
+    assert var_forecast(var_data, 2, maxlags=2, ic="AIC").attrs["ic"] == "aic"
