@@ -8,25 +8,67 @@ import re
 from importlib import metadata
 from pathlib import Path
 
+from helpers.validation import CourseInputError
+
 import pandas as pd
 
-_PIN = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*==\s*([^\s#;]+)")
+_PIN = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*==\s*([^\s#;\\]+)\s*(?:;\s*([^#\\]+))?")
+
+
+def _applies_here(marker: str | None) -> bool:
+    """Whether an environment marker such as ``sys_platform == 'win32'`` holds on this machine."""
+    if not marker or not marker.strip():
+        return True
+    try:
+        from packaging.markers import InvalidMarker, Marker
+    except ImportError:  # pragma: no cover - packaging comes with pip's toolchain
+        return True
+    try:
+        return bool(Marker(marker.strip()).evaluate())
+    except InvalidMarker:
+        return True
 
 
 def read_pins(path: Path | str | None = None) -> dict[str, str]:
-    """Read ``name==version`` lines from requirements.txt into ``{name: version}``."""
+    """Read ``name==version`` lines from requirements.txt into ``{name: version}``.
+
+    Pins with an environment marker for another platform (``; sys_platform ==
+    'win32'``) are left out, as pip would skip them here.
+
+    Args:
+        path: the requirements file (a ``Path`` or a string); the course's own by default.
+
+    Raises:
+        CourseInputError: the file does not exist.
+    """
     path = Path(path) if path else Path(__file__).resolve().parent.parent / "requirements.txt"
+    if not path.is_file():
+        raise CourseInputError(
+            f"{path} is not a file; pass the path of a requirements.txt, or nothing for the "
+            "course's own."
+        )
     pins = {}
     for line in path.read_text().splitlines():
         match = _PIN.match(line)
-        if match:
+        if match and _applies_here(match[3]):
             pins[match[1].lower()] = match[2]
     return pins
 
 
 def versions_table(pins: dict[str, str] | None = None) -> pd.DataFrame:
-    """Installed version of every pinned package next to its pin, with a status column."""
+    """Installed version of every pinned package next to its pin, with a status column.
+
+    ``pins`` is ``{package: version}`` (or a path to a requirements file); by default
+    the course's ``requirements.txt``.
+    """
     pins = read_pins() if pins is None else pins
+    if isinstance(pins, str | Path):
+        pins = read_pins(pins)  # a path to a requirements file
+    if not isinstance(pins, dict):
+        raise CourseInputError(
+            f"pins must be a dict {{package: version}} (from read_pins()), got "
+            f"{type(pins).__name__}."
+        )
     rows = []
     for name, wanted in pins.items():
         try:

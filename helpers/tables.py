@@ -17,7 +17,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from helpers.validation import CourseInputError
+from helpers.validation import CourseInputError, check_positive_int
 
 import numpy as np
 import pandas as pd
@@ -137,6 +137,14 @@ def comparison_table(
     table = pd.DataFrame.from_dict(data, orient="index", columns=keys)
     table.index.name = "model"
 
+    if sort_by is not None and not isinstance(sort_by, str):
+        raise CourseInputError(
+            f"sort_by must be one metric name such as 'RMSE' (or None), got {sort_by!r}."
+        )
+    if relative_to is not None and not isinstance(relative_to, str):
+        raise CourseInputError(
+            f"relative_to must be one model name such as 'seasonal naive', got {relative_to!r}."
+        )
     if relative_to is not None and sort_by is None:
         raise CourseInputError(
             "relative_to compares the sort_by metric; set sort_by too, e.g. sort_by='RMSE'."
@@ -199,6 +207,18 @@ def seed_summary(
         metrics = {k: v for k, v in run.items() if k not in (group, seed_key)}
         records.append((f"runs[{i}] ({run[group]})", metrics))
     keys = _check_same_keys(records)
+    seen: dict[tuple[str, Any], int] = {}
+    for i, run in enumerate(runs):
+        if seed_key in run:
+            key = (str(run[group]), run[seed_key])
+            if key in seen:
+                raise CourseInputError(
+                    f"runs[{seen[key]}] and runs[{i}] are both {group} {key[0]!r} with "
+                    f"{seed_key} {key[1]!r}: the same run counted twice would shrink the "
+                    "spread. Keep one row per model and seed (re-running a cell appends again: "
+                    "start with runs = [] in the same cell)."
+                )
+            seen[key] = i
     frame = pd.DataFrame(
         [
             {
@@ -238,8 +258,17 @@ def mean_std(mean: float, std: float, decimals: int | None = None) -> str:
     >>> mean_std(0.03421, 0.00212)
     '0.0342 ± 0.0021'
     """
+    mean = _as_number(mean, "mean")
+    std = _as_number(std, "std")
+    if std < 0:
+        raise CourseInputError(
+            f"std is {std}, but a standard deviation cannot be negative. Pass the spread "
+            "itself (e.g. np.std(values, ddof=1)), not a difference."
+        )
     if decimals is None:
         decimals = _decimals(mean, std)
+    else:
+        decimals = check_positive_int(decimals, "decimals", minimum=0)
     if not np.isfinite(mean):
         return "n/a"
     text = f"{mean:,.{decimals}f}"

@@ -148,3 +148,36 @@ def test_format_mean_std_errors():
         format_mean_std(pd.DataFrame({"RMSE": [1.0]}))
     with pytest.raises(CourseInputError, match="returned by seed_summary"):
         format_mean_std([1, 2])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((2.5, -0.1), "cannot be negative"),
+        (("n/a", 0.1), "not a number"),
+        ((None, 0.1), "not a number"),
+        ((2.5, 0.1, -1), "decimals must be >= 0"),
+    ],
+)
+def test_mean_std_refuses_impossible_input(args, message):
+    with pytest.raises(CourseInputError, match=message):
+        mean_std(*args)
+
+
+def test_mean_std_keeps_numpy_numbers():
+    assert mean_std(np.float64(2.5), np.float64(0.1)) == "2.50 ± 0.10"
+
+
+def test_seed_summary_refuses_the_same_run_twice():
+    runs = [{"model": "LSTM", "seed": 1, "RMSE": 2.0}, {"model": "LSTM", "seed": 1, "RMSE": 2.0}]
+    with pytest.raises(
+        CourseInputError, match=r"runs\[0\] and runs\[1\] are both model 'LSTM' with seed 1"
+    ):
+        seed_summary(runs)
+    runs[1]["seed"] = 2
+    assert seed_summary(runs).loc["LSTM", "n seeds"] == 2
+
+
+def test_comparison_table_sort_by_must_be_one_name():
+    with pytest.raises(CourseInputError, match="sort_by must be one metric name"):
+        comparison_table({"a": {"RMSE": 1.0}}, sort_by=["RMSE"])
