@@ -493,16 +493,18 @@ def _run(plan: Plan, nb: Any, folder: Path, home: Path, work: Path, result: Path
                              shutdown_kernel="immediate", iopub_timeout=10,
                              resources={"metadata": {"path": str(folder)}})
     client.cell_errors = []
-    deadline = time.monotonic() + plan.notebook_timeout
-    index, stage = -1, "start"
+    deadline = time.monotonic() + plan.notebook_timeout + 600  # reset once the kernel is up
+    index, stage, by_budget = -1, "start", False
     try:
         with client.setup_kernel(env=_kernel_env(plan, folder.parent, home), cwd=str(folder)):
             pid = getattr(client.km.provisioner, "pid", None)
             if pid:
                 Path(plan.pidfile).write_text(str(pid))
             stage = "student"
+            deadline = time.monotonic() + plan.notebook_timeout
             for index, cell in enumerate(nb.cells):
                 left = deadline - time.monotonic()
+                by_budget = left < plan.cell_timeout
                 if left <= 0:
                     raise timeout_error("notebook deadline")
                 client.timeout = max(1, int(min(plan.cell_timeout, left)))
@@ -523,7 +525,7 @@ def _run(plan: Plan, nb: Any, folder: Path, home: Path, work: Path, result: Path
         if stage == "grader":
             outcome.error = (f"a function from the notebook ran longer than {plan.cell_timeout:g}"
                              " s when the checks called it (an endless loop?).")
-        elif time.monotonic() >= deadline - 1:
+        elif by_budget:
             outcome.error = (f"the notebook ran longer than {plan.notebook_timeout:g} s in "
                              f"total (stopped in cell {index + 1}).")
         else:

@@ -1,0 +1,243 @@
+"""The class grader: fabricated submissions of exercise 01 graded in fast mode.
+
+One grading run covers a solved copy, the untouched exercise, a copy with faked
+verdicts, and the hostile or broken cases (invalid JSON, the wrong exercise, a kernel
+crash, enormous output, deleted course files, a chdir). Endless loops get a run of
+their own with short timeouts. The rest are unit tests that start no kernel.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+from helpers import checks, grading
+from helpers.validation import CourseInputError
+
+import nbformat
+import pytest
+
+ROOT = grading.ROOT
+EXERCISE = ROOT / "exercises" / "01_rnn_basics_exercise.ipynb"
+SOLUTION = ROOT / "solutions" / "01_rnn_basics_solution.ipynb"
+TASKS = [1, 2, 3, 4]
+
+
+def _read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(str(path), as_version=4)
+
+
+def _code(source: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_code_cell(source)
+
+
+def _tiny(*sources: str) -> nbformat.NotebookNode:
+    """A notebook of exercise 01's title and the given code cells (no TensorFlow import)."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Exercise 01 · RNN basics"),
+                *(_code(s) for s in sources)]
+    return nb
+
+
+def _faked(exercise: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The untouched exercise whose check cells print fake verdicts, saved with ✅ outputs."""
+    nb = copy.deepcopy(exercise)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source.startswith("ex01.check_"):
+            cell.source = 'print("✅ Task 1 correct: matches the reference.")'
+            cell.outputs = [nbformat.v4.new_output(
+                "stream", name="stdout", text="✅ Task 1 correct: matches the reference.\n")]
+    return nb
+
+
+def _rows(out: Path) -> dict[str, list[dict[str, str]]]:
+    with open(out / "grades.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    by_student: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        by_student.setdefault(row["student"], []).append(row)
+    return by_student
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """Grade one class of fabricated submissions once for the tests below."""
+    base = tmp_path_factory.mktemp("grading")
+    subs, out = base / "submissions", base / "out"
+    subs.mkdir()
+    exercise, solution = _read(EXERCISE), _read(SOLUTION)
+    nbformat.write(solution, str(subs / "solved.ipynb"))
+    nbformat.write(exercise, str(subs / "untouched.ipynb"))
+    nbformat.write(_faked(exercise), str(subs / "faker.ipynb"))
+    (subs / "invalid_json.ipynb").write_text('{"cells": [{"cell_type": "code", ', "utf-8")
+    nbformat.write(_read(ROOT / "exercises" / "02_gradients_exercise.ipynb"),
+                   str(subs / "wrong_exercise.ipynb"))
+    nbformat.write(_tiny("print('before')", "import os\nos._exit(1)", "print('after')"),
+                   str(subs / "crash.ipynb"))
+    nbformat.write(_tiny("for _ in range(30):\n    print('x' * 100_000)"),
+                   str(subs / "enormous.ipynb"))
+    nbformat.write(_tiny("import os\nos.remove('../helpers/checks/ex01_rnn_basics.py')"),
+                   str(subs / "deleter.ipynb"))
+    nbformat.write(_tiny("import os\nos.chdir('/')"), str(subs / "wanderer.ipynb"))
+    (subs / "notes.txt").write_text("not a notebook: ignored", "utf-8")
+    grading.grade("01", subs, out, jobs=2, fast=True, cell_timeout=240, notebook_timeout=600,
+                  max_output_mb=1.0, progress=False)
+    return out, _rows(out)
+
+
+def test_one_row_per_student_and_task(graded):
+    out, rows = graded
+    assert sorted(rows) == sorted(["solved", "untouched", "faker", "invalid_json",
+                                   "wrong_exercise", "crash", "enormous", "deleter", "wanderer"])
+    for student, got in rows.items():
+        assert [int(r["task"]) for r in got] == TASKS, student
+        assert all(r["status"] in grading.STATUSES for r in got)
+
+
+def test_solved_copy_is_all_correct(graded):
+    _, rows = graded
+    assert {r["status"] for r in rows["solved"]} == {"correct"}, rows["solved"]
+
+
+def test_untouched_exercise_is_all_not_attempted(graded):
+    _, rows = graded
+    assert {r["status"] for r in rows["untouched"]} == {"not attempted"}, rows["untouched"]
+
+
+def test_printed_and_saved_fake_verdicts_are_ignored(graded):
+    _, rows = graded
+    assert {r["status"] for r in rows["faker"]} == {"not attempted"}, rows["faker"]
+
+
+@pytest.mark.parametrize(("student", "reason"), [
+    ("invalid_json", "not a readable notebook"),
+    ("wrong_exercise", "belongs to exercise 02"),
+    ("crash", "kernel died in cell 3"),
+    ("enormous", "over the 1 MB limit"),
+    ("deleter", "helpers/checks/ex01_rnn_basics.py"),
+    ("wanderer", "changed the working directory"),
+])
+def test_hostile_or_broken_submission_gets_error_rows_with_the_reason(graded, student, reason):
+    _, rows = graded
+    assert {r["status"] for r in rows[student]} == {"error"}, rows[student]
+    assert all(reason in r["message"] for r in rows[student]), rows[student][0]["message"]
+
+
+def test_the_course_checkout_is_untouched(graded):
+    assert (ROOT / "helpers" / "checks" / "ex01_rnn_basics.py").exists()
+
+
+def test_summary_reports_tasks_students_and_time(graded):
+    out, _ = graded
+    text = (out / "summary.md").read_text("utf-8")
+    assert "Time per submission" in text
+    assert "| 1 | 1 | 0 | 2 | 6 | 11% |" in text  # solved correct, untouched + faker not attempted
+    assert "| solved | 4/4 | 1, 2, 3, 4 |" in text
+    assert "| untouched | 0/4 |" in text
+    assert "Isolation:" in text
+
+
+def test_endless_loops_are_stopped_per_cell_and_per_notebook(tmp_path):
+    subs = tmp_path / "submissions"
+    subs.mkdir()
+    nbformat.write(_tiny("while True:\n    pass"), str(subs / "spinner.ipynb"))
+    nbformat.write(_tiny("import time\ntime.sleep(3)", "import time\ntime.sleep(3)",
+                         "import time\ntime.sleep(3)"), str(subs / "sleeper.ipynb"))
+    grading.grade("01", subs, tmp_path / "out", jobs=2, cell_timeout=4, notebook_timeout=7,
+                  progress=False)
+    rows = _rows(tmp_path / "out")
+    assert {r["status"] for r in rows["spinner"]} == {"error"}
+    assert "cell 2 ran longer than 4 s" in rows["spinner"][0]["message"]
+    assert {r["status"] for r in rows["sleeper"]} == {"error"}
+    assert "longer than 7 s in total" in rows["sleeper"][0]["message"]
+
+
+# --------------------------------------------------------------------------- no kernel
+
+
+def test_statuses_are_those_of_the_checks():
+    assert (grading.CORRECT, grading.WRONG, grading.NOT_ATTEMPTED) == (
+        checks.CORRECT, checks.WRONG, checks.NOT_ATTEMPTED)
+
+
+def test_check_calls_come_from_the_course_exercise():
+    exercise, notebook, module = grading.find_exercise("1")
+    assert (exercise, notebook, module) == ("01_rnn_basics", EXERCISE,
+                                            "helpers.checks.ex01_rnn_basics")
+    calls = grading.check_calls(notebook, module, grading.registry_of(module, exercise))
+    assert [c.task for c in calls] == TASKS
+    assert calls[0].source == "ex01.check_step(rnn_step)"
+    assert {c.alias for c in calls} == {"ex01"}
+
+
+def test_a_task_without_check_cell_is_refused(tmp_path):
+    nb = _read(EXERCISE)
+    nb.cells = [c for c in nb.cells if "check_shapes" not in c.source]
+    path = tmp_path / "01_rnn_basics_exercise.ipynb"
+    nbformat.write(nb, str(path))
+    module = "helpers.checks.ex01_rnn_basics"
+    with pytest.raises(CourseInputError, match=r"task\(s\) \[4\]"):
+        grading.check_calls(path, module, grading.registry_of(module, "01_rnn_basics"))
+
+
+@pytest.mark.parametrize("number", ["99", "one", ""])
+def test_unknown_exercise_is_refused(number):
+    with pytest.raises(CourseInputError, match="exercise"):
+        grading.find_exercise(number)
+
+
+def test_missing_submissions_folder_is_refused(tmp_path, capsys):
+    assert grading.main(["--exercise", "01", "--submissions", str(tmp_path / "nope"),
+                         "--out", str(tmp_path / "out")]) == 2
+    assert "is not a folder" in capsys.readouterr().err
+
+
+def test_wrong_exercise_is_recognised():
+    assert grading.wrong_exercise(_read(EXERCISE), "01_rnn_basics") is None
+    other = _read(ROOT / "exercises" / "03_lstm_gru_cells_exercise.ipynb")
+    assert "exercise 03" in grading.wrong_exercise(other, "01_rnn_basics")
+
+
+def test_summary_counts_a_hint_once_whatever_its_numbers():
+    outcomes = [grading.Outcome("a", {1: ("wrong", "differs by up to 0.25")}, seconds=2.0),
+                grading.Outcome("b", {1: ("wrong", "differs by up to 1.5")}, seconds=4.0),
+                grading.Outcome("c", {1: ("correct", "fine")}, seconds=6.0)]
+    rows = [r for o in outcomes for r in o.rows([1])]
+    text = grading.summarise(rows, outcomes, "01_rnn_basics", True, 10.0, 2, "none")
+    assert "| 1 | 1 | 2 | 0 | 0 | 33% | 2× differs by up to" in text
+    assert "median 4.0 s" in text
+
+
+def test_importing_the_grader_does_not_import_tensorflow():
+    code = ("import importlib.util, sys\n"
+            f"spec = importlib.util.spec_from_file_location('g', {str(grading.__file__)!r})\n"
+            "module = importlib.util.module_from_spec(spec); sys.modules['g'] = module\n"
+            "spec.loader.exec_module(module)\n"
+            "heavy = [m for m in ('tensorflow', 'keras', 'nbclient', 'numpy') if m in sys.modules]\n"
+            "sys.exit(str(heavy) if heavy else 0)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr + done.stdout
+
+
+def test_sandbox_cuts_the_network_and_protects_the_checkout(tmp_path):
+    prefix, words = grading.sandbox_prefix()
+    if not prefix:
+        pytest.skip(f"no sandbox on this system: {words}")
+    probe = ("import socket, sys\n"
+             "assert [n for _, n in socket.if_nameindex()] == ['lo'], socket.if_nameindex()\n"
+             "try:\n"
+             f"    open({str(ROOT / '.grading-write-probe')!r}, 'w')\n"
+             "except OSError:\n"
+             "    sys.exit(0)\n"
+             "sys.exit(3)\n")
+    done = subprocess.run([*prefix, sys.executable, "-c", probe], capture_output=True,
+                          text=True, timeout=60, check=False)
+    (ROOT / ".grading-write-probe").unlink(missing_ok=True)
+    if "read-only" in words:
+        assert done.returncode == 0, done.stderr
+    else:
+        assert done.returncode in (0, 3), done.stderr
