@@ -1,0 +1,419 @@
+"""Forecast intervals: how to make them and how to score them (taught in notebook 10).
+
+A probabilistic forecast is stored as an :class:`IntervalForecast`: for each future
+date, a few quantiles (2.5 %, 10 %, 50 %, 90 %, 97.5 % by default), and, where the
+method draws them, sample paths. The 80 % interval runs from the 10 % to the 90 %
+quantile, the 95 % interval from 2.5 % to 97.5 %.
+
+Scores (truth first, as in :mod:`helpers.metrics`):
+
+>>> coverage([1, 2, 3, 4], lower=[0, 0, 0, 0], upper=[2, 2, 2, 5])
+0.75
+>>> pinball_loss([10.0], [8.0], q=0.9)   # the truth is above the 90 % quantile: costly
+1.8
+>>> round(interval_score([5.0], [4.0], [6.0], alpha=0.2), 6)   # inside: just the width
+2.0
+
+Classical models with intervals: :func:`seasonal_naive_intervals`,
+:func:`sarima_intervals` and :func:`ets_intervals`. Calibration:
+:func:`conformal_margin`. Picture: :func:`fan_chart`.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+from helpers.validation import CourseInputError, as_float_array, check_no_nans, check_positive_int
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "QUANTILES",
+    "IntervalForecast",
+    "conformal_margin",
+    "coverage",
+    "crps_from_samples",
+    "crps_gaussian",
+    "ets_intervals",
+    "fan_chart",
+    "interval_score",
+    "mean_width",
+    "pinball_loss",
+    "sarima_intervals",
+    "seasonal_naive_intervals",
+]
+
+QUANTILES: tuple[float, ...] = (0.025, 0.1, 0.5, 0.9, 0.975)
+LEVELS = {80: (0.1, 0.9), 95: (0.025, 0.975)}
+
+
+def _pair(name_a: str, a: Any, name_b: str, b: Any) -> tuple[np.ndarray, np.ndarray]:
+    x, y = as_float_array(a, name_a), as_float_array(b, name_b)
+    if x.shape != y.shape:
+        squeezable = x.size == y.size and x.squeeze().shape == y.squeeze().shape
+        hint = " Flatten both with np.ravel() (one is (n, 1), the other (n,))." if squeezable else ""
+        raise CourseInputError(f"{name_a} has shape {x.shape} but {name_b} has shape {y.shape}; "
+                               f"they must match point by point.{hint}")
+    check_no_nans(x, name_a)
+    check_no_nans(y, name_b)
+    if x.size == 0:
+        raise CourseInputError(f"{name_a} is empty: there is nothing to score.")
+    return x, y
+
+
+def _level(q: Any, name: str = "q") -> float:
+    if isinstance(q, bool) or not isinstance(q, int | float | np.floating | np.integer):
+        raise CourseInputError(f"{name} must be a number between 0 and 1 (e.g. 0.9), got {q!r}.")
+    if not 0 < float(q) < 1:
+        hint = f" Did you mean {q / 100:g}?" if 1 < float(q) < 100 else ""
+        raise CourseInputError(f"{name} must be strictly between 0 and 1, got {q}.{hint}")
+    return float(q)
+
+
+def pinball_loss(y_true: Any, y_quantile: Any, q: float) -> float:
+    """Mean pinball (quantile) loss of a forecast of the ``q`` quantile.
+
+    For each point, ``q * (y - f)`` when the truth ``y`` is above the forecast ``f``
+    and ``(1 - q) * (f - y)`` when it is below. Minimising it makes ``f`` the ``q``
+    quantile, just as squared error makes a forecast the mean.
+
+    >>> pinball_loss([1.0, 3.0], [2.0, 2.0], q=0.5)   # half the absolute error
+    0.5
+    """
+    y, f = _pair("y_true", y_true, "y_quantile", y_quantile)
+    q = _level(q)
+    diff = y - f
+    return float(np.mean(np.maximum(q * diff, (q - 1) * diff)))
+
+
+def _bounds(y_true: Any, lower: Any, upper: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    y, lo = _pair("y_true", y_true, "lower", lower)
+    _, hi = _pair("y_true", y_true, "upper", upper)
+    if np.any(lo > hi + 1e-12):
+        worst = int(np.argmax(lo - hi))
+        raise CourseInputError(
+            f"lower is above upper at position {worst} ({lo.ravel()[worst]:g} > "
+            f"{hi.ravel()[worst]:g}): did you swap the two bounds?")
+    return y, lo, hi
+
+
+def coverage(y_true: Any, lower: Any, upper: Any) -> float:
+    """Share of the true values that fall inside ``[lower, upper]`` (bounds included)."""
+    y, lo, hi = _bounds(y_true, lower, upper)
+    return float(np.mean((y >= lo) & (y <= hi)))
+
+
+def mean_width(lower: Any, upper: Any) -> float:
+    """Mean width ``upper - lower`` of a set of intervals.
+
+    >>> mean_width([0, 1], [2, 5])
+    3.0
+    """
+    lo, hi = _pair("lower", lower, "upper", upper)
+    return float(np.mean(hi - lo))
+
+
+def interval_score(y_true: Any, lower: Any, upper: Any, alpha: float) -> float:
+    """Mean interval (Winkler) score of central ``(1 - alpha)`` intervals; lower is better.
+
+    The width of the interval, plus ``2 / alpha`` times how far the truth falls outside
+    it. A narrow interval is rewarded only as long as the truth stays inside.
+    """
+    y, lo, hi = _bounds(y_true, lower, upper)
+    alpha = _level(alpha, "alpha")
+    penalty = (2 / alpha) * (np.clip(lo - y, 0, None) + np.clip(y - hi, 0, None))
+    return float(np.mean(hi - lo + penalty))
+
+
+def crps_from_samples(y_true: Any, samples: Any) -> float:
+    """Mean continuous ranked probability score of sampled forecasts; lower is better.
+
+    ``samples`` has one more axis than ``y_true``, the last one: the draws for each
+    point. CRPS is ``E|X - y| - E|X - X'| / 2`` for independent draws ``X, X'``; for a
+    single draw it is the absolute error, so it generalises the MAE to distributions.
+
+    >>> crps_from_samples([0.0], [[1.0]])   # one draw: the absolute error
+    1.0
+    """
+    y = as_float_array(y_true, "y_true")
+    x = as_float_array(samples, "samples")
+    if x.ndim != y.ndim + 1 or x.shape[:-1] != y.shape:
+        raise CourseInputError(
+            f"samples must have the shape of y_true plus one last axis of draws: y_true is "
+            f"{y.shape}, so samples should be {(*y.shape, 'n_draws')}, got {x.shape}.")
+    check_no_nans(y, "y_true")
+    check_no_nans(x, "samples")
+    n = x.shape[-1]
+    if y.size == 0 or n == 0:
+        raise CourseInputError("crps_from_samples needs at least one point and one draw.")
+    x = np.sort(x, axis=-1)
+    spread_weights = (2 * np.arange(1, n + 1) - n - 1) / n**2     # E|X - X'| from sorted draws
+    first = np.mean(np.abs(x - y[..., None]), axis=-1)
+    second = np.sum(x * spread_weights, axis=-1)
+    return float(np.mean(first - second))
+
+
+def crps_gaussian(y_true: Any, mean: Any, std: Any) -> float:
+    """Mean CRPS of Gaussian forecasts ``N(mean, std**2)``, from the closed form.
+
+    >>> round(crps_gaussian([0.0], [0.0], [1.0]), 4)   # sigma * (sqrt(2) - 1) / sqrt(pi)
+    0.2337
+    """
+    from scipy.stats import norm
+
+    y, mu = _pair("y_true", y_true, "mean", mean)
+    _, sigma = _pair("y_true", y_true, "std", std)
+    if np.any(sigma <= 0):
+        raise CourseInputError("std must be positive everywhere (a standard deviation).")
+    z = (y - mu) / sigma
+    return float(np.mean(sigma * (z * (2 * norm.cdf(z) - 1) + 2 * norm.pdf(z) - 1 / math.sqrt(math.pi))))
+
+
+def conformal_margin(scores: Any, alpha: float) -> float:
+    """Split-conformal margin: widen an interval by this much to reach ``1 - alpha`` coverage.
+
+    ``scores`` are conformity scores from a calibration period that ends before the
+    period you will forecast, usually ``max(lower - y, y - upper)`` for each
+    calibration point (negative when the truth is inside). The margin is their
+    ``ceil((n + 1)(1 - alpha)) / n`` empirical quantile; with exchangeable data the
+    widened interval ``[lower - m, upper + m]`` covers at least ``1 - alpha`` of new
+    points on average. A negative margin narrows an interval that was too wide.
+
+    >>> conformal_margin(np.arange(1.0, 10.0), alpha=0.2)   # n = 9: the 8th smallest of 9
+    8.0
+    """
+    s = as_float_array(scores, "scores").ravel()
+    check_no_nans(s, "scores")
+    alpha = _level(alpha, "alpha")
+    n = s.size
+    rank = math.ceil((n + 1) * (1 - alpha))
+    if n == 0 or rank > n:
+        raise CourseInputError(
+            f"{n} calibration scores are too few for a {1 - alpha:.0%} interval: it needs at "
+            f"least {math.ceil(1 / alpha) - 1}. Use a longer calibration period.")
+    return float(np.sort(s)[rank - 1])
+
+
+@dataclass
+class IntervalForecast:
+    """Quantiles (and optionally sample paths) of a forecast, one row per future date.
+
+    Attributes:
+        quantiles: DataFrame indexed by date, one column per quantile level in (0, 1).
+        samples: optional array ``(horizon, n_draws)`` of sampled values.
+        name: the method, for tables and legends.
+    """
+
+    quantiles: pd.DataFrame
+    samples: np.ndarray | None = None
+    name: str = "forecast"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.quantiles, pd.DataFrame) or self.quantiles.empty:
+            raise CourseInputError("IntervalForecast needs a non-empty DataFrame of quantiles.")
+        levels = [float(c) for c in self.quantiles.columns]
+        if sorted(levels) != levels or not all(0 < q < 1 for q in levels):
+            raise CourseInputError(
+                f"quantile columns must be increasing levels between 0 and 1, got {levels}.")
+        values = self.quantiles.to_numpy(dtype=float)
+        if np.any(np.diff(values, axis=1) < -1e-9):
+            raise CourseInputError(
+                "the quantiles cross: a higher level has a lower value on some date. Sort each "
+                "row (np.sort(..., axis=1)) or check the order of the columns.")
+        if self.samples is not None and np.asarray(self.samples).shape[0] != len(self.quantiles):
+            raise CourseInputError(
+                f"samples must have one row per date ({len(self.quantiles)}), got shape "
+                f"{np.asarray(self.samples).shape}.")
+
+    @classmethod
+    def from_samples(cls, samples: Any, index: pd.Index, name: str = "forecast",
+                     levels: tuple[float, ...] = QUANTILES) -> IntervalForecast:
+        """Quantiles taken from sample paths ``(horizon, n_draws)``."""
+        x = as_float_array(samples, "samples")
+        if x.ndim != 2 or x.shape[0] != len(index):
+            raise CourseInputError(
+                f"samples must be (horizon, n_draws) = ({len(index)}, n), got {x.shape}.")
+        check_no_nans(x, "samples")
+        table = pd.DataFrame(np.quantile(x, levels, axis=1).T, index=index, columns=list(levels))
+        return cls(table, samples=x, name=name)
+
+    def quantile(self, q: float) -> pd.Series:
+        """The forecast of the ``q`` quantile, one value per date."""
+        q = _level(q)
+        matches = [c for c in self.quantiles.columns if abs(float(c) - q) < 1e-9]
+        if not matches:
+            raise CourseInputError(
+                f"{self.name} has no {q} quantile; it has {list(self.quantiles.columns)}.")
+        return self.quantiles[matches[0]].rename(f"{self.name} q{q:g}")
+
+    @property
+    def median(self) -> pd.Series:
+        return self.quantile(0.5)
+
+    def interval(self, level: int) -> tuple[pd.Series, pd.Series]:
+        """``(lower, upper)`` of the central ``level`` % interval (80 or 95)."""
+        if level not in LEVELS:
+            raise CourseInputError(f"level must be one of {sorted(LEVELS)} (percent), got {level!r}.")
+        low, high = LEVELS[level]
+        return self.quantile(low), self.quantile(high)
+
+    def widened(self, margins: dict[int, float], name: str | None = None) -> IntervalForecast:
+        """A copy whose 80 % / 95 % bounds move out by ``margins[level]`` (conformal)."""
+        table = self.quantiles.copy()
+        for level, margin in margins.items():
+            low, high = LEVELS[level]
+            table[low] = table[low] - margin
+            table[high] = table[high] + margin
+        table = pd.DataFrame(np.sort(table.to_numpy(), axis=1), index=table.index,
+                             columns=table.columns)
+        return IntervalForecast(table, None, name or f"{self.name} + conformal")
+
+
+def _series(train: Any, name: str = "train") -> pd.Series:
+    if not isinstance(train, pd.Series) or not isinstance(train.index, pd.DatetimeIndex):
+        raise CourseInputError(f"{name} must be a pandas Series with a DatetimeIndex, "
+                               f"got {type(train).__name__}.")
+    if train.index.freq is None and pd.infer_freq(train.index) is None:
+        raise CourseInputError(f"{name}'s dates have no regular frequency; use helpers.data.load "
+                               "or .asfreq('MS').")
+    check_no_nans(train.to_numpy(dtype=float), name)
+    return train
+
+
+def _future(train: pd.Series, horizon: int) -> pd.DatetimeIndex:
+    freq = train.index.freq or pd.infer_freq(train.index)
+    return pd.date_range(train.index[-1], periods=horizon + 1, freq=freq)[1:]
+
+
+def _normal_table(center: np.ndarray, std: np.ndarray, index: pd.Index,
+                  levels: tuple[float, ...]) -> pd.DataFrame:
+    from scipy.stats import norm
+
+    return pd.DataFrame({q: center + norm.ppf(q) * std for q in levels}, index=index)
+
+
+def seasonal_naive_intervals(train: pd.Series, horizon: int, season: int,
+                             levels: tuple[float, ...] = QUANTILES) -> IntervalForecast:
+    """Seasonal naive forecast with normal intervals from its own in-sample residuals.
+
+    The residuals are ``y[t] - y[t - season]`` over the training data; with their
+    standard deviation ``s``, the ``h``-step forecast has standard deviation
+    ``s * sqrt(k + 1)``, where ``k`` is the number of whole seasons before step ``h``
+    (Hyndman & Athanasopoulos, *Forecasting: Principles and Practice*, 5.5).
+    """
+    train = _series(train)
+    horizon = check_positive_int(horizon, "horizon")
+    season = check_positive_int(season, "season")
+    values = train.to_numpy(dtype=float)
+    if len(values) < 2 * season:
+        raise CourseInputError(f"seasonal naive intervals need two full seasons ({2 * season} "
+                               f"values) to estimate residuals, got {len(values)}.")
+    residuals = values[season:] - values[:-season]
+    s = float(np.std(residuals, ddof=1))
+    steps = np.arange(1, horizon + 1)
+    center = values[-season:][(steps - 1) % season]
+    std = s * np.sqrt((steps - 1) // season + 1)
+    table = _normal_table(center, std, _future(train, horizon), levels)
+    return IntervalForecast(table, name="seasonal naive", extra={"residual_std": s})
+
+
+def sarima_intervals(train: pd.Series, horizon: int, order: tuple[int, int, int],
+                     seasonal_order: tuple[int, int, int, int], log: bool = False,
+                     levels: tuple[float, ...] = QUANTILES) -> IntervalForecast:
+    """SARIMA quantiles from statsmodels' ``get_forecast`` (normal forecast errors).
+
+    With ``log=True`` the model is fitted on ``log(train)`` and every quantile is
+    transformed back with ``exp``: quantiles survive a monotone transform, so the
+    0.5 column is the *median* forecast. ``extra["mean"]`` holds the bias-adjusted
+    mean ``exp(mu + sigma**2 / 2)`` for comparison.
+    """
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+    train = _series(train)
+    horizon = check_positive_int(horizon, "horizon")
+    if not isinstance(log, bool):
+        raise CourseInputError(f"log must be True or False, got {log!r}.")
+    values = train.to_numpy(dtype=float)
+    if log and np.any(values <= 0):
+        raise CourseInputError("log=True needs strictly positive values; this series has zeros "
+                               "or negatives. Use log=False.")
+    endog = pd.Series(np.log(values) if log else values, index=train.index)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitted = SARIMAX(endog, order=order, seasonal_order=seasonal_order).fit(disp=False)
+    prediction = fitted.get_forecast(horizon)
+    mu = prediction.predicted_mean.to_numpy()
+    sigma = np.sqrt(prediction.var_pred_mean.to_numpy())
+    table = _normal_table(mu, sigma, _future(train, horizon), levels)
+    mean = mu
+    if log:
+        table = np.exp(table)
+        mean = np.exp(mu + sigma**2 / 2)
+    return IntervalForecast(table, name="SARIMA",
+                            extra={"mean": pd.Series(mean, index=table.index), "fitted": fitted})
+
+
+def ets_intervals(train: pd.Series, horizon: int, season: int = 12, n_paths: int = 500,
+                  seed: int = 0, levels: tuple[float, ...] = QUANTILES) -> IntervalForecast:
+    """ETS(M, Ad, M) (Holt-Winters with multiplicative errors and seasonality, damped trend).
+
+    Fitted with statsmodels' ``ETSModel``; the quantiles come from ``n_paths`` simulated
+    future paths (``simulate(..., anchor="end")``), which are kept as samples.
+    ``extra["point"]`` holds the model's own point forecast.
+    """
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    train = _series(train)
+    horizon = check_positive_int(horizon, "horizon")
+    season = check_positive_int(season, "season", minimum=2)
+    n_paths = check_positive_int(n_paths, "n_paths", minimum=20)
+    if np.any(train.to_numpy(dtype=float) <= 0):
+        raise CourseInputError("multiplicative ETS needs strictly positive values.")
+    model = ETSModel(train.astype(float), error="mul", trend="add", damped_trend=True,
+                     seasonal="mul", seasonal_periods=season)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitted = model.fit(disp=False)
+    paths = fitted.simulate(horizon, repetitions=n_paths, anchor="end",
+                           rng=np.random.default_rng(seed))
+    paths = np.asarray(paths, dtype=float).reshape(horizon, n_paths)
+    forecast = IntervalForecast.from_samples(paths, _future(train, horizon), "ETS", levels)
+    forecast.extra["point"] = pd.Series(np.asarray(fitted.forecast(horizon)), index=forecast.quantiles.index)
+    forecast.extra["fitted"] = fitted
+    return forecast
+
+
+def fan_chart(history: pd.Series, forecast: IntervalForecast, truth: pd.Series | None = None,
+              last_n: int = 36, ax: Any = None, title: str = "Forecast with 80 % and 95 % intervals",
+              ylabel: str = "value") -> Any:
+    """Plot the recent history, the median forecast and its 80 % and 95 % bands.
+
+    Returns the matplotlib Axes.
+    """
+    import matplotlib.pyplot as plt
+
+    if not isinstance(forecast, IntervalForecast):
+        raise CourseInputError("fan_chart needs an IntervalForecast (e.g. from sarima_intervals).")
+    history = _series(history, "history")
+    last_n = check_positive_int(last_n, "last_n")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 4))
+    recent = history.iloc[-last_n:]
+    ax.plot(recent.index, recent.to_numpy(), color="black", linewidth=1.2, label="history")
+    dates = forecast.quantiles.index
+    for level, alpha in ((95, 0.18), (80, 0.35)):
+        low, high = forecast.interval(level)
+        ax.fill_between(dates, low.to_numpy(), high.to_numpy(), color="C0", alpha=alpha,
+                        linewidth=0, label=f"{level} % interval")
+    ax.plot(dates, forecast.median.to_numpy(), color="C0", linewidth=1.6,
+            label=f"{forecast.name} median")
+    if truth is not None:
+        ax.plot(truth.index, truth.to_numpy(), color="C3", marker=".", linewidth=1, label="truth")
+    ax.set(title=title, xlabel="date", ylabel=ylabel)
+    ax.legend(loc="upper left", fontsize="small")
+    return ax
