@@ -7,7 +7,8 @@
   and renders ``results/RESULTS.md``. Executed copies go to ``build/executed``.
 * ``python -m helpers.runner html`` turns the executed copies (running any that
   are missing or older than their source) into HTML under ``site/html`` with an
-  ``index.html`` in course order.
+  ``index.html`` in course order. RequireJS and MathJax are copied next to the
+  pages, so they render offline (npm fetches them once, as for the slides).
 * ``python -m helpers.runner slides`` writes reveal.js decks under
   ``site/slides`` from the slide metadata of the notebooks.
 """
@@ -161,23 +162,51 @@ def _stale(path: Path) -> bool:
     return not target.exists() or target.stat().st_mtime < path.stat().st_mtime
 
 
-def html() -> int:
-    """``make html``: executed HTML copies of every notebook with an index page."""
-    from nbconvert import HTMLExporter
+# What the HTML pages load, relative to a page in site/html/<folder>/: vendored by make html.
+HTML_VENDOR_URLS = {
+    "require_js_url": "../vendor/requirejs/require.js",
+    "mathjax_url": "../vendor/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
+}
 
+
+def _drop_mermaid(body: str) -> str:
+    """Remove the module script that imports Mermaid from a CDN (the course has no diagrams)."""
+    return re.sub(r"<script type=\"module\">(?:(?!</script>).)*?mermaid(?:(?!</script>).)*</script>",
+                  "", body, flags=re.S)
+
+
+def render_html(path: Path, out_dir: Path) -> Path:
+    """Write one notebook as an HTML page under ``out_dir/<folder>/`` loading ``out_dir/vendor``."""
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config()
+    for key, value in HTML_VENDOR_URLS.items():
+        setattr(config.HTMLExporter, key, value)
+    source = executed_path(path) if executed_path(path).exists() else path
+    body, _ = HTMLExporter(config=config, template_name="lab").from_filename(str(source))
+    body = _drop_mermaid(body)
+    target = out_dir / path.parent.name / path.with_suffix(".html").name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(body)
+    return target
+
+
+def html() -> int:
+    """``make html``: executed HTML copies of every notebook with an index page, offline."""
     paths = [p for p in nbtools.course_notebooks() if p.parent.name in RUN_DIRS + ("exercises",)]
     stale = [p for p in paths if _stale(p)]
     if stale:
         print(f"Executing {len(stale)} notebook(s) in full mode first...")
         run_all(stale)
-    exporter = HTMLExporter(template_name="lab")
     out = SITE / "html"
+    vendor_assets(out, packages=("requirejs",))
     entries = []
     for path in sorted(paths, key=lambda p: (p.name[:2], p.parent.name)):
-        body, _ = exporter.from_filename(str(executed_path(path)))
-        target = out / path.parent.name / path.with_suffix(".html").name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(body)
+        target = render_html(path, out)
+        remote = remote_references(target.read_text())
+        if remote:
+            raise SystemExit(f"{target.name} still loads from the network: {remote[:3]}")
         entries.append((path, target.relative_to(out)))
     items = "\n".join(
         f'<li><a href="{rel}">{path.parent.name}/{path.name}</a></li>' for path, rel in entries
@@ -185,7 +214,7 @@ def html() -> int:
     (out / "index.html").write_text(
         "<!doctype html><meta charset='utf-8'><title>RNN forecasting course</title>"
         "<h1>RNN forecasting course: reading copies</h1>"
-        "<p>Executed in full mode by <code>make html</code>.</p>"
+        "<p>Executed in full mode by <code>make html</code>; they work offline.</p>"
         f"<ol>\n{items}\n</ol>\n"
     )
     print(f"Wrote {len(entries)} pages and {out / 'index.html'}")
@@ -227,15 +256,17 @@ def render_slides(path: Path, out_dir: Path) -> Path:
     body, _ = SlidesExporter(config=config).from_filename(str(source))
     # The reveal template always imports Mermaid from a CDN; the course has no Mermaid
     # diagrams, so the import is dropped rather than vendored (it would be 20+ MB).
-    body = re.sub(r"<script type=\"module\">\s*import mermaid from '[^']*';\s*"
-                  r"mermaid\.initialize\([^)]*\);\s*</script>", "", body)
+    body = _drop_mermaid(body)
     target = out_dir / path.with_suffix(".slides.html").name
     target.write_text(body)
     return target
 
 
-def vendor_assets(out_dir: Path) -> None:
-    """Install reveal.js and friends once with npm (build time only) and copy them next to the decks."""
+def vendor_assets(out_dir: Path,
+                  packages: tuple[str, ...] = ("reveal.js", "requirejs", "jquery", "font-awesome"),
+                  ) -> None:
+    """Install reveal.js and friends once with npm (build time only); copy ``packages`` and
+    the parts of MathJax the pages use to ``out_dir/vendor``."""
     import shutil
     import subprocess
 
@@ -244,14 +275,14 @@ def vendor_assets(out_dir: Path) -> None:
     if not all((modules / p.split("@")[0]).exists() for p in VENDOR_PACKAGES):
         npm = shutil.which("npm")
         if npm is None:
-            raise SystemExit("make slides needs npm (Node.js) once, to fetch reveal.js, MathJax, "
-                             "jQuery, RequireJS and Font Awesome for offline decks. Install Node.js "
-                             "and run make slides again.")
+            raise SystemExit("make slides and make html need npm (Node.js) once, to fetch "
+                             "reveal.js, MathJax, jQuery, RequireJS and Font Awesome for offline "
+                             "pages. Install Node.js and run the command again.")
         cache.mkdir(parents=True, exist_ok=True)
         subprocess.run([npm, "install", "--no-audit", "--no-fund", "--no-save", "--prefix",
                         str(cache), *VENDOR_PACKAGES], check=True)
     vendor = out_dir / "vendor"
-    for package in ("reveal.js", "requirejs", "jquery", "font-awesome"):
+    for package in packages:
         shutil.copytree(modules / package, vendor / package, dirs_exist_ok=True)
     for part in _MATHJAX_PARTS:
         source, target = modules / "mathjax" / part, vendor / "mathjax" / part
