@@ -8,6 +8,7 @@
 #   make results    run every notebook and solution in full mode -> results/RESULTS.md
 #   make html       executed HTML reading copies under site/html (full mode)
 #   make slides     offline reveal.js decks under site/slides (needs npm once)
+#   make grade      EXERCISE=NN SUBMISSIONS=dir OUT=dir [JOBS=N] [FULL=1]: grade a class's notebooks
 
 PYTHON ?= python3
 VENV   := .venv
@@ -20,7 +21,7 @@ NOTEBOOK_DIRS := notebooks exercises solutions
 UV_VERSION ?= 0.13.9
 LOCK_FLAGS := --universal --generate-hashes --python-version 3.11 --custom-compile-command "make lock"
 
-.PHONY: env lab test unit lint lock exercises map clean clean-venv results html slides
+.PHONY: env lab test unit lint lock exercises map clean clean-venv results html slides grade
 
 env: $(STAMP)
 
@@ -94,3 +95,8 @@ html: env
 
 slides: env
 	$(BIN)/python -m helpers.runner slides
+
+# JOBS defaults to the number of cores here unless given on the command line or environment.
+grade: env
+	@test -n "$(EXERCISE)" && test -n "$(SUBMISSIONS)" && test -n "$(OUT)" || { echo "usage: make grade EXERCISE=NN SUBMISSIONS=dir OUT=dir [JOBS=N] [FULL=1]" >&2; exit 2; }
+	$(BIN)/python -m helpers.grading --exercise $(EXERCISE) --submissions $(SUBMISSIONS) --out $(OUT) $(if $(filter-out file,$(origin JOBS)),--jobs $(JOBS)) $(if $(FULL),--full)
