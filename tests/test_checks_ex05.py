@@ -205,3 +205,128 @@ def test_no_check_raises_on_junk(junk):
     ]
     for verdict in verdicts:
         assert verdict.status in (NOT_ATTEMPTED, WRONG)
+
+
+# --- attempt tables: valid answers, realistic mistakes, junk ---
+
+from helpers.checks.attempts import JUNK as J  # noqa: E402
+from helpers.checks.attempts import MISTAKE as M  # noqa: E402
+from helpers.checks.attempts import VALID as V  # noqa: E402
+from helpers.checks.attempts import Attempt, ids, judge, too_thin  # noqa: E402
+
+TEST_PART = (0.4 * np.sin(np.arange(60, 72) / 12 * 2 * np.pi) + 0.3).astype("float32")
+
+
+def _pairs_stride_tricks():
+    view = np.lib.stride_tricks.sliding_window_view(VALUES, 6)
+    return ex05.check_windows(view[:, :4, None], view[:, 4:], VALUES, 4, 2)
+
+
+def _pairs_lists():
+    X = [[[v] for v in VALUES[i:i + 4]] for i in range(5)]
+    y = [list(VALUES[i + 4:i + 6]) for i in range(5)]
+    return ex05.check_windows(X, y, VALUES, 4, 2)
+
+
+def _recursive_deque(model, history, steps, window):
+    from collections import deque
+
+    frame = deque(np.asarray(history, dtype="float32")[-window:], maxlen=window)
+    preds = []
+    for _ in range(steps):
+        preds.append(float(model.predict(np.array(frame).reshape(1, window, 1), verbose=0)[0, 0]))
+        frame.append(preds[-1])
+    return preds
+
+
+def _recursive_concat(model, history, steps, window):
+    series = np.asarray(history, dtype="float32")
+    for _ in range(steps):
+        nxt = np.asarray(model(series[-window:][None, :, None]))[0, 0]
+        series = np.concatenate([series, [nxt]])
+    return series[-steps:]
+
+
+def _recursive_no_return(model, history, steps, window):
+    good_recursive(model, history, steps, window)
+
+
+def _recursive_teacher_forced(model, history, steps, window):
+    # uses the true history for every step instead of its own predictions
+    h = np.asarray(history, dtype="float32")
+    return np.array([float(np.asarray(model(h[i:i + window][None, :, None]))[0, 0])
+                     for i in range(len(h) - window - steps + 1, len(h) - window + 1)][:steps])
+
+
+TABLE05 = [
+    Attempt(1, V, "list comprehension", lambda: ex05.check_windows(*good_pairs(VALUES, 4, 2), VALUES, 4, 2)),
+    Attempt(1, V, "sliding_window_view", _pairs_stride_tricks),
+    Attempt(1, V, "nested lists", _pairs_lists),
+    Attempt(1, M, "no feature axis", lambda: ex05.check_windows(
+        good_pairs(VALUES, 4, 2)[0][..., 0], good_pairs(VALUES, 4, 2)[1], VALUES, 4, 2)),
+    Attempt(1, M, "labels overlap the window", lambda: ex05.check_windows(
+        good_pairs(VALUES, 4, 2)[0], np.stack([VALUES[i + 3:i + 5] for i in range(5)]), VALUES, 4, 2)),
+    Attempt(1, M, "one pair short", lambda: ex05.check_windows(
+        good_pairs(VALUES, 4, 2)[0][:4], good_pairs(VALUES, 4, 2)[1][:4], VALUES, 4, 2)),
+    Attempt(1, M, "horizon 1 labels", lambda: ex05.check_windows(
+        good_pairs(VALUES, 4, 2)[0], good_pairs(VALUES, 4, 2)[1][:, :1], VALUES, 4, 2)),
+    Attempt(1, J, "placeholders", lambda: ex05.check_windows(..., ..., VALUES, 4, 2), status=NOT_ATTEMPTED),
+    Attempt(1, J, "strings", lambda: ex05.check_windows("X", "y", VALUES, 4, 2)),
+    Attempt(1, J, "numbers", lambda: ex05.check_windows(4, 2, VALUES, 4, 2)),
+    # task 2
+    Attempt(2, V, "12", lambda: ex05.check_window_length(12)),
+    Attempt(2, V, "24", lambda: ex05.check_window_length(24)),
+    Attempt(2, V, "numpy int", lambda: ex05.check_window_length(np.int64(18))),
+    Attempt(2, M, "a quarter", lambda: ex05.check_window_length(3), "seasonal"),
+    Attempt(2, M, "half a year", lambda: ex05.check_window_length(6), "seasonal"),
+    Attempt(2, M, "five years", lambda: ex05.check_window_length(60), "half"),
+    Attempt(2, M, "eleven months", lambda: ex05.check_window_length(11), "seasonal"),
+    Attempt(2, J, "placeholder", lambda: ex05.check_window_length(...), status=NOT_ATTEMPTED),
+    Attempt(2, J, "a string", lambda: ex05.check_window_length("12")),
+    Attempt(2, J, "a bool", lambda: ex05.check_window_length(True)),
+    # task 3
+    Attempt(3, V, "column and targets", lambda: ex05.check_dataset(dataset(SERIES, 12, 16), SERIES, 12, 16)),
+    Attempt(3, V, "reshape(-1, 1) and 2-D targets", lambda: ex05.check_dataset(
+        keras.utils.timeseries_dataset_from_array(SERIES.reshape(-1, 1), SERIES[12:].reshape(-1, 1),
+                                                  sequence_length=12, batch_size=16), SERIES, 12, 16)),
+    Attempt(3, V, "data cut to the last label", lambda: ex05.check_dataset(
+        keras.utils.timeseries_dataset_from_array(SERIES[:-1, None], SERIES[12:], 12, batch_size=16),
+        SERIES, 12, 16)),
+    Attempt(3, M, "train and test together", lambda: ex05.check_dataset(
+        dataset(np.concatenate([SERIES, TEST_PART]), 12, 16), SERIES, 12, 16), "test"),
+    Attempt(3, M, "test data only in later batches", lambda: ex05.check_dataset(
+        dataset(np.concatenate([SERIES, TEST_PART])[:70], 12, 16), SERIES, 12, 16), "test"),
+    Attempt(3, M, "sequence_stride=2", lambda: ex05.check_dataset(
+        keras.utils.timeseries_dataset_from_array(SERIES[:, None], SERIES[12:], 12, sequence_stride=2,
+                                                  batch_size=16), SERIES, 12, 16), "stride"),
+    Attempt(3, M, "shuffled", lambda: ex05.check_dataset(dataset(SERIES, 12, 16, shuffle=True),
+                                                         SERIES, 12, 16), "shuffled"),
+    Attempt(3, M, "labels are the window's first value", lambda: ex05.check_dataset(
+        dataset(SERIES, 12, 16, targets=SERIES), SERIES, 12, 16), "FIRST"),
+    Attempt(3, M, "batch size 32", lambda: ex05.check_dataset(dataset(SERIES, 12, 32), SERIES, 12, 16),
+            "batch_size"),
+    Attempt(3, J, "placeholder", lambda: ex05.check_dataset(..., SERIES, 12, 16), status=NOT_ATTEMPTED),
+    Attempt(3, J, "a numpy array", lambda: ex05.check_dataset(SERIES, SERIES, 12, 16)),
+    Attempt(3, J, "a list of batches", lambda: ex05.check_dataset(list(dataset(SERIES, 12, 16)), SERIES, 12, 16)),
+    # task 4
+    Attempt(4, V, "independent loop", lambda: ex05.check_recursive(good_recursive)),
+    Attempt(4, V, "deque and predict, returns a list", lambda: ex05.check_recursive(_recursive_deque)),
+    Attempt(4, V, "growing array", lambda: ex05.check_recursive(_recursive_concat)),
+    Attempt(4, M, "forgot return", lambda: ex05.check_recursive(_recursive_no_return), "return"),
+    Attempt(4, M, "window never slides", lambda: ex05.check_recursive(no_slide), "never moves"),
+    Attempt(4, M, "starts from the first window", lambda: ex05.check_recursive(first_window), "FIRST"),
+    Attempt(4, M, "history returned too", lambda: ex05.check_recursive(with_history), "history"),
+    Attempt(4, M, "true values instead of predictions", lambda: ex05.check_recursive(_recursive_teacher_forced)),
+    Attempt(4, J, "placeholder", lambda: ex05.check_recursive(lambda *a: ...), status=NOT_ATTEMPTED),
+    Attempt(4, J, "a number", lambda: ex05.check_recursive(4)),
+    Attempt(4, J, "crashes", lambda: ex05.check_recursive(lambda m, h, s, w: m.nothing)),
+]
+
+
+@pytest.mark.parametrize("attempt", TABLE05, ids=ids(TABLE05))
+def test_attempt_table(attempt):
+    assert judge(attempt) is None, judge(attempt)
+
+
+def test_table_covers_every_task():
+    assert too_thin(TABLE05) == {}

@@ -13,18 +13,19 @@ from typing import Any
 from helpers.checks import (
     Wrong,
     as_array,
+    call_student,
     check,
     expect_close,
     expect_shape,
     require,
     require_function,
+    task_count,
 )
 from helpers.checks.forecast import expect_window_covers_season
 
 import numpy as np
 
 EXERCISE = "05_windows_and_recursion"
-TASKS = 4
 SEASON = 12  # months in a year: the exercise's data is monthly
 
 
@@ -89,6 +90,7 @@ def reference_recursive(weights: Any, bias: float, history: Any, steps: int) -> 
 
 
 def _as_int(value: Any, name: str) -> int:
+    """A whole number given as an int or NumPy integer (a float window is a slip worth naming)."""
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
         raise Wrong(f"`{name}` should be a whole number, got {value!r}.")
     return int(value)
@@ -163,61 +165,95 @@ def check_window_length(window: Any, n_train: int = 96) -> str:
 # ---------------------------------------------------------------------------
 
 
-def _first_batch(ds: Any) -> tuple[Any, Any]:
+def _all_batches(ds: Any) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Every batch of ``ds``: all windows, all labels, and the size of each batch."""
     import tensorflow as tf
 
     if not isinstance(ds, tf.data.Dataset):
         raise Wrong(f"`ds` should be the tf.data.Dataset that keras.utils."
                     f"timeseries_dataset_from_array returns, not a {type(ds).__name__}.")
-    batch = next(iter(ds), None)
-    if batch is None:
+    xs, ys, sizes = [], [], []
+    for batch in ds:
+        if not isinstance(batch, tuple | list) or len(batch) != 2:
+            raise Wrong("each batch of `ds` should be a pair (windows, labels): pass the labels "
+                        "with targets=... .")
+        x, labels = as_array(batch[0], "the batch's windows"), as_array(batch[1], "the labels")
+        xs.append(x)
+        ys.append(labels.reshape(labels.shape[0], -1) if labels.ndim > 1 else labels[:, None])
+        sizes.append(x.shape[0] if x.ndim else 0)
+    if not xs:
         raise Wrong("`ds` is empty: the series is shorter than one window. Pass the whole "
                     "training series as data.")
-    if not isinstance(batch, tuple | list) or len(batch) != 2:
-        raise Wrong("each batch of `ds` should be a pair (windows, labels): pass the labels "
-                    "with targets=... .")
-    return batch
+    shapes = {x.shape[1:] for x in xs}
+    if len(shapes) != 1 or len({y.shape[1:] for y in ys}) != 1:
+        raise Wrong("the batches of `ds` have different shapes; build it with a single call to "
+                    "keras.utils.timeseries_dataset_from_array.")
+    return np.concatenate(xs), np.concatenate(ys), sizes
 
 
 @check(EXERCISE, 3)
 def check_dataset(ds: Any, values: Any, window: Any, batch_size: int) -> str:
-    """Task 3: the first batch of ``ds`` holds windows 0..batch_size-1 and their next values."""
+    """Task 3: every batch of ``ds``, in order: windows of the training series and their next values."""
     require(ds, "ds")
     require(window, "WINDOW")
     values = as_array(values, "values").ravel()
     window, batch_size = _as_int(window, "WINDOW"), _as_int(batch_size, "batch_size")
-    x, labels = _first_batch(ds)
-    x, labels = as_array(x, "the batch's windows"), as_array(labels, "the batch's labels")
+    x, labels, sizes = _all_batches(ds)
     n_pairs = len(values) - window
-    rows = min(batch_size, n_pairs)
     if x.ndim == 2:
-        raise Wrong(f"the windows have shape {x.shape}: the feature axis is missing. Pass the "
-                    "series as a column, data=values[:, np.newaxis], so a batch is "
+        raise Wrong(f"the windows have shape {x.shape[1:]}: the feature axis is missing. Pass "
+                    "the series as a column, data=values[:, np.newaxis], so a batch is "
                     "(batch, window, 1).")
     if x.ndim != 3 or x.shape[2] != 1:
-        raise Wrong(f"the windows have shape {x.shape}, expected (batch, window, 1) = "
-                    f"{(rows, window, 1)}.")
+        raise Wrong(f"the windows have shape {x.shape[1:]} each, expected (window, 1) = "
+                    f"{(window, 1)}.")
     if x.shape[1] != window:
         raise Wrong(f"the windows are {x.shape[1]} steps long: set sequence_length=WINDOW "
                     f"({window}).")
-    if x.shape[0] != rows:
-        raise Wrong(f"the first batch holds {x.shape[0]} windows: set batch_size={batch_size}.")
-    expected_x = np.stack([values[i : i + window] for i in range(rows)])
+    if any(size != batch_size for size in sizes[:-1]) or sizes[-1] > batch_size:
+        raise Wrong(f"the batches hold {sorted(set(sizes), reverse=True)} windows: set "
+                    f"batch_size={batch_size}.")
     got_x = x[:, :, 0]
-    if not np.allclose(got_x, expected_x, atol=1e-5):
-        all_windows = np.stack([values[i : i + window] for i in range(n_pairs)])
-        matches = [bool(np.any(np.all(np.isclose(all_windows, row, atol=1e-5), axis=1)))
-                   for row in got_x]
-        if all(matches):
+    all_windows = np.stack([values[i : i + window] for i in range(n_pairs + 1)])
+    known = np.array([bool(np.any(np.all(np.isclose(all_windows, row, atol=1e-5), axis=1)))
+                      for row in got_x])
+    if not np.all(known):
+        first_bad = int(np.argmin(known))
+        if len(got_x) > n_pairs and np.all(known[:n_pairs]):
+            raise Wrong(f"`ds` holds {len(got_x)} windows, but the training series gives only "
+                        f"{n_pairs}: windows after the training period use test data, a leak. "
+                        "Build the dataset from scaled_train alone.")
+        raise Wrong(f"window number {first_bad} is not a slice of the training series: pass "
+                    "scaled_train itself as data (the windows must not reach into the test "
+                    "period).")
+    expected_x = all_windows[:n_pairs]
+    # one window more or less than expected, otherwise in order: Keras cut the windows to fit
+    # targets of the wrong length, which the label diagnosis below explains best
+    count_off = len(got_x) in (n_pairs - 1, n_pairs + 1) and \
+        np.allclose(got_x, all_windows[: len(got_x)], atol=1e-5)
+    if count_off:
+        rows = min(len(got_x), n_pairs)
+        got_x, labels, expected_x = got_x[:rows], labels[:rows], expected_x[:rows]
+    rows = len(got_x)
+    if not count_off and (len(got_x) != n_pairs or not np.allclose(got_x, expected_x, atol=1e-5)):
+        starts = [int(np.argmax(np.all(np.isclose(all_windows, row, atol=1e-5), axis=1)))
+                  for row in got_x]
+        steps = np.diff(starts)
+        if len(steps) and np.all(steps == steps[0]) and steps[0] > 1:
+            raise Wrong(f"consecutive windows start {steps[0]} steps apart (sequence_stride="
+                        f"{steps[0]}?): keep the default stride of 1 so every window is used.")
+        if len(got_x) == n_pairs and sorted(starts) == list(range(n_pairs)):
             raise Wrong("the windows are right but in a shuffled order: leave shuffle=False "
-                        "here so the first batch starts at the beginning of the series.")
-        raise Wrong("the windows are not consecutive slices of the series: pass the training "
-                    "series itself as data.")
-    got_y = labels.reshape(labels.shape[0], -1) if labels.ndim > 1 else labels[:, None]
-    if got_y.shape != (rows, 1):
-        raise Wrong(f"the labels have shape {labels.shape}: one label per window is expected, "
-                    f"({rows},) or ({rows}, 1). Use targets=values[WINDOW:].")
-    got_y = got_y[:, 0]
+                        "here so the check can follow the series in order.")
+        if len(got_x) < n_pairs:
+            raise Wrong(f"`ds` holds {len(got_x)} windows; the training series gives "
+                        f"{n_pairs} (all of it, minus one window). Pass the whole series.")
+        raise Wrong("the windows are not the consecutive slices of the series, in order: "
+                    "pass the training series itself as data, with the default stride.")
+    if labels.shape[1] != 1:
+        raise Wrong(f"each window has {labels.shape[1]} labels: one label per window is "
+                    "expected. Use targets=values[WINDOW:].")
+    got_y = labels[:, 0]
 
     def after(shift: int) -> np.ndarray | None:
         start = window + shift
@@ -237,8 +273,12 @@ def check_dataset(ds: Any, values: Any, window: Any, batch_size: int) -> str:
     if not np.allclose(got_y, values[window : window + rows], atol=1e-5):
         raise Wrong("the labels do not match the values that follow each window: use "
                     "targets=values[WINDOW:].")
-    return (f"batches of {rows} windows of shape ({window}, 1), each labelled with the value "
-            "that follows it.")
+    if count_off:
+        raise Wrong(f"`ds` holds {len(sizes) and sum(sizes)} windows; the training series gives "
+                    f"{n_pairs}, one per value after the first window. Use "
+                    "targets=values[WINDOW:].")
+    return (f"{len(sizes)} batches of up to {batch_size} windows of shape ({window}, 1), all "
+            f"{n_pairs} windows in order, each labelled with the value that follows it.")
 
 
 # ---------------------------------------------------------------------------
@@ -259,8 +299,8 @@ def check_recursive(forecast_recursively: Any) -> str:
     for weights, bias, history, steps in _CASES:
         window = len(weights)
         model = tiny_model(window, weights, bias)
-        result = require(forecast_recursively(model, history.copy(), steps, window),
-                         "the value forecast_recursively returns")
+        result = call_student(forecast_recursively, model, history.copy(), steps, window,
+                              name="forecast_recursively(model, history, steps, window)")
         got = as_array(result, "forecast_recursively(...)")
         if got.ndim == 2 and got.shape[1] == 1:
             got = got[:, 0]
@@ -290,3 +330,6 @@ def check_recursive(forecast_recursively: Any) -> str:
                     "the last `window` values of history, shaped (1, window, 1).")
     return ("the loop predicts one step, appends it, slides the window and repeats, exactly "
             "like the reference on two tiny models.")
+
+
+TASKS = task_count(EXERCISE)
