@@ -564,15 +564,14 @@ def worker_main(plan_path: str) -> int:
     return 0
 
 
-def _kill(pid: int) -> None:
-    for sig in (signal.SIGKILL,):
-        try:
-            os.killpg(pid, sig)
-        except (OSError, ProcessLookupError):
-            try:
-                os.kill(pid, sig)
-            except (OSError, ProcessLookupError):
-                pass
+def _kill_group(pid: int) -> None:
+    """SIGKILL the process group led by ``pid`` (a worker or a kernel: each leads its own)."""
+    if pid <= 1:
+        return
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        pass
 
 
 def run_worker(plan: Plan, plan_dir: Path) -> Outcome:
@@ -588,13 +587,13 @@ def run_worker(plan: Plan, plan_dir: Path) -> Outcome:
     try:
         _, stderr = process.communicate(timeout=limit)
     except subprocess.TimeoutExpired:
-        _kill(process.pid)
-        stderr = b""
+        _kill_group(process.pid)
         process.wait()
-    finally:
+        stderr = b""
         pidfile = Path(plan.pidfile)
-        if pidfile.exists():  # the kernel has a session of its own: end it too
-            _kill(int(pidfile.read_text() or 0) or -1)
+        text = pidfile.read_text().strip() if pidfile.exists() else ""
+        if text.isdigit():  # the kernel leads a session of its own: end it too
+            _kill_group(int(text))
     result = Path(plan.result)
     if result.exists():
         data = json.loads(result.read_text())

@@ -42,9 +42,13 @@ def _tiny(*sources: str) -> nbformat.NotebookNode:
     return nb
 
 
-def _faked(exercise: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The untouched exercise whose check cells print fake verdicts, saved with ✅ outputs."""
-    nb = copy.deepcopy(exercise)
+def _faked(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The solution with tanh left out of task 1, its check cells printing fake verdicts and
+    saved with ✅ outputs."""
+    nb = copy.deepcopy(solution)
+    step = next(c for c in nb.cells if c.source.startswith("def rnn_step"))
+    assert "np.tanh(" in step.source
+    step.source = step.source.replace("np.tanh(", "(")
     for cell in nb.cells:
         if cell.cell_type == "code" and cell.source.startswith("ex01.check_"):
             cell.source = 'print("✅ Task 1 correct: matches the reference.")'
@@ -71,7 +75,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     exercise, solution = _read(EXERCISE), _read(SOLUTION)
     nbformat.write(solution, str(subs / "solved.ipynb"))
     nbformat.write(exercise, str(subs / "untouched.ipynb"))
-    nbformat.write(_faked(exercise), str(subs / "faker.ipynb"))
+    nbformat.write(_faked(solution), str(subs / "faker.ipynb"))
     (subs / "invalid_json.ipynb").write_text('{"cells": [{"cell_type": "code", ', "utf-8")
     nbformat.write(_read(ROOT / "exercises" / "02_gradients_exercise.ipynb"),
                    str(subs / "wrong_exercise.ipynb"))
@@ -109,7 +113,10 @@ def test_untouched_exercise_is_all_not_attempted(graded):
 
 def test_printed_and_saved_fake_verdicts_are_ignored(graded):
     _, rows = graded
-    assert {r["status"] for r in rows["faker"]} == {"not attempted"}, rows["faker"]
+    status = {int(r["task"]): r["status"] for r in rows["faker"]}
+    assert status[1] == "wrong", rows["faker"]  # tanh left out, whatever it printed
+    assert status[4] == "correct", rows["faker"]
+    assert "error" not in status.values(), rows["faker"]
 
 
 @pytest.mark.parametrize(("student", "reason"), [
@@ -131,10 +138,12 @@ def test_the_course_checkout_is_untouched(graded):
 
 
 def test_summary_reports_tasks_students_and_time(graded):
-    out, _ = graded
+    out, rows = graded
     text = (out / "summary.md").read_text("utf-8")
     assert "Time per submission" in text
-    assert "| 1 | 1 | 0 | 2 | 6 | 11% |" in text  # solved correct, untouched + faker not attempted
+    # task 1: solved correct, faker wrong, untouched not attempted, six errors
+    hint = next(r["message"] for r in rows["faker"] if r["task"] == "1")
+    assert f"| 1 | 1 | 1 | 1 | 6 | 11% | 1× {hint}" in text.replace("\\|", "|")
     assert "| solved | 4/4 | 1, 2, 3, 4 |" in text
     assert "| untouched | 0/4 |" in text
     assert "Isolation:" in text
