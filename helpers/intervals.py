@@ -297,14 +297,25 @@ def _normal_table(center: np.ndarray, std: np.ndarray, index: pd.Index,
     return pd.DataFrame({q: center + norm.ppf(q) * std for q in levels}, index=index)
 
 
+def _normal_samples(center: np.ndarray, std: np.ndarray, n_samples: int, seed: int) -> np.ndarray | None:
+    if not n_samples:
+        return None
+    n_samples = check_positive_int(n_samples, "n_samples")
+    rng = np.random.default_rng(seed)
+    return center[:, None] + std[:, None] * rng.standard_normal((len(center), n_samples))
+
+
 def seasonal_naive_intervals(train: pd.Series, horizon: int, season: int,
-                             levels: tuple[float, ...] = QUANTILES) -> IntervalForecast:
+                             levels: tuple[float, ...] = QUANTILES, n_samples: int = 0,
+                             seed: int = 0) -> IntervalForecast:
     """Seasonal naive forecast with normal intervals from its own in-sample residuals.
 
     The residuals are ``y[t] - y[t - season]`` over the training data; with their
     standard deviation ``s``, the ``h``-step forecast has standard deviation
     ``s * sqrt(k + 1)``, where ``k`` is the number of whole seasons before step ``h``
     (Hyndman & Athanasopoulos, *Forecasting: Principles and Practice*, 5.5).
+    With ``n_samples > 0`` it also draws that many values per step from the same
+    normal distributions (for sample-based scores such as the CRPS).
     """
     train = _series(train)
     horizon = check_positive_int(horizon, "horizon")
@@ -319,18 +330,21 @@ def seasonal_naive_intervals(train: pd.Series, horizon: int, season: int,
     center = values[-season:][(steps - 1) % season]
     std = s * np.sqrt((steps - 1) // season + 1)
     table = _normal_table(center, std, _future(train, horizon), levels)
-    return IntervalForecast(table, name="seasonal naive", extra={"residual_std": s})
+    return IntervalForecast(table, samples=_normal_samples(center, std, n_samples, seed),
+                            name="seasonal naive", extra={"residual_std": s})
 
 
 def sarima_intervals(train: pd.Series, horizon: int, order: tuple[int, int, int],
                      seasonal_order: tuple[int, int, int, int], log: bool = False,
-                     levels: tuple[float, ...] = QUANTILES) -> IntervalForecast:
+                     levels: tuple[float, ...] = QUANTILES, n_samples: int = 0,
+                     seed: int = 0) -> IntervalForecast:
     """SARIMA quantiles from statsmodels' ``get_forecast`` (normal forecast errors).
 
     With ``log=True`` the model is fitted on ``log(train)`` and every quantile is
     transformed back with ``exp``: quantiles survive a monotone transform, so the
     0.5 column is the *median* forecast. ``extra["mean"]`` holds the bias-adjusted
-    mean ``exp(mu + sigma**2 / 2)`` for comparison.
+    mean ``exp(mu + sigma**2 / 2)`` for comparison. With ``n_samples > 0`` it also
+    draws that many values per step from the forecast distribution.
     """
     from statsmodels.tsa.statespace.sarimax import SARIMAX
 
@@ -350,11 +364,13 @@ def sarima_intervals(train: pd.Series, horizon: int, order: tuple[int, int, int]
     mu = prediction.predicted_mean.to_numpy()
     sigma = np.sqrt(prediction.var_pred_mean.to_numpy())
     table = _normal_table(mu, sigma, _future(train, horizon), levels)
+    samples = _normal_samples(mu, sigma, n_samples, seed)
     mean = mu
     if log:
         table = np.exp(table)
         mean = np.exp(mu + sigma**2 / 2)
-    return IntervalForecast(table, name="SARIMA",
+        samples = None if samples is None else np.exp(samples)
+    return IntervalForecast(table, samples=samples, name="SARIMA",
                             extra={"mean": pd.Series(mean, index=table.index), "fitted": fitted})
 
 

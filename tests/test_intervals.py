@@ -152,3 +152,15 @@ def test_fan_chart_draws_both_bands():
     labels = ax.get_legend_handles_labels()[1]
     assert {"80 % interval", "95 % interval", "history"} <= set(labels)
     assert ax.get_title() and ax.get_ylabel() == "bottles"
+
+
+def test_samples_follow_the_quantiles():
+    sales = load("wine_sales").iloc[:120]
+    for forecast in (intervals.sarima_intervals(sales, 12, (0, 1, 1), (0, 1, 1, 12), log=True,
+                                                n_samples=20_000, seed=3),
+                     intervals.seasonal_naive_intervals(sales, 12, 12, n_samples=20_000, seed=3)):
+        empirical = np.quantile(forecast.samples, [0.1, 0.9], axis=1)
+        lo, hi = forecast.interval(80)
+        np.testing.assert_allclose(empirical[0], lo.to_numpy(), rtol=0.02)
+        np.testing.assert_allclose(empirical[1], hi.to_numpy(), rtol=0.02)
+    assert intervals.seasonal_naive_intervals(sales, 12, 12).samples is None
