@@ -236,8 +236,10 @@ def test_sandbox_cuts_the_network_and_protects_the_checkout(tmp_path):
     prefix, words = grading.sandbox_prefix()
     if not prefix:
         pytest.skip(f"no sandbox on this system: {words}")
-    probe = ("import socket, sys\n"
-             "assert [n for _, n in socket.if_nameindex()] == ['lo'], socket.if_nameindex()\n"
+    probe = ("import sys\n"
+             "lines = open('/proc/self/net/dev').read().splitlines()[2:]\n"
+             "names = [line.split(':')[0].strip() for line in lines]\n"
+             "assert names == ['lo'], names\n"
              "try:\n"
              f"    open({str(ROOT / '.grading-write-probe')!r}, 'w')\n"
              "except OSError:\n"
