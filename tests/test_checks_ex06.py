@@ -209,3 +209,82 @@ def test_no_check_raises_on_junk(junk):
     ]
     for verdict in verdicts:
         assert verdict.status in (NOT_ATTEMPTED, WRONG)
+
+
+# --- attempt tables for tasks 3 and 4: the check sees the model ---
+
+from helpers.checks.attempts import JUNK as J  # noqa: E402
+from helpers.checks.attempts import MISTAKE as M  # noqa: E402
+from helpers.checks.attempts import VALID as V  # noqa: E402
+from helpers.checks.attempts import Attempt, ids, judge, too_thin  # noqa: E402
+from helpers.forecasting import inverse_scale, recursive_forecast  # noqa: E402
+
+
+def _near_seasonal_model(window=24):
+    """A linear one-step model: mostly the value a day earlier, a little of the last hour."""
+    model = keras.Sequential([keras.Input(shape=(window, 1)), keras.layers.Flatten(),
+                              keras.layers.Dense(1)])
+    kernel = np.zeros((window, 1), dtype="float32")
+    kernel[0, 0], kernel[-1, 0] = 0.9, 0.1
+    model.layers[-1].set_weights([kernel, np.array([0.0], dtype="float32")])
+    return model
+
+
+MODEL06 = _near_seasonal_model()
+GOOD06 = inverse_scale(SCALER, recursive_forecast(MODEL06, TRAIN_SCALED, N_TEST))
+
+
+def _t3(forecast, model=MODEL06):
+    return ex06.check_forecast(forecast, TEST, TRAIN, 24, model, SCALER, TRAIN_SCALED)
+
+
+def _teacher_forced():
+    joined = np.concatenate([TRAIN_SCALED, SCALER.transform(TEST.to_numpy().reshape(-1, 1)).ravel()])
+    X = np.stack([joined[i:i + 24] for i in range(len(TRAIN_SCALED) - 24, len(joined) - 24)])
+    return inverse_scale(SCALER, MODEL06.predict(X[..., None], verbose=0))
+
+
+def _rmse4(value, forecast=GOOD06):
+    return ex06.check_rmse(value, TEST, forecast, SCALER)
+
+
+_GOOD_RMSE = float(np.sqrt(np.mean((TEST.to_numpy() - np.ravel(GOOD06)) ** 2)))
+
+TABLE06 = [
+    Attempt(3, V, "array", lambda: _t3(GOOD06)),
+    Attempt(3, V, "Series on the test dates", lambda: _t3(pd.Series(np.ravel(GOOD06), index=TEST.index))),
+    Attempt(3, V, "scaler.inverse_transform column", lambda: _t3(SCALER.inverse_transform(
+        recursive_forecast(MODEL06, TRAIN_SCALED, N_TEST).reshape(-1, 1)))),
+    Attempt(3, M, "teacher forcing on test windows", lambda: _t3(_teacher_forced()), "TRUE values"),
+    Attempt(3, M, "seasonal-naive copy", lambda: _t3(TRAIN.to_numpy()[-24:][np.arange(N_TEST) % 24]),
+            "seasonal-naive"),
+    Attempt(3, M, "from the first training window", lambda: _t3(inverse_scale(
+        SCALER, recursive_forecast(MODEL06, TRAIN_SCALED[:24], N_TEST))), "FIRST"),
+    Attempt(3, M, "still scaled", lambda: _t3(recursive_forecast(MODEL06, TRAIN_SCALED, N_TEST)), "scaled"),
+    Attempt(3, M, "another model's forecast", lambda: _t3(GOOD06 + 0.3)),
+    Attempt(3, J, "placeholder", lambda: _t3(...), status=NOT_ATTEMPTED),
+    Attempt(3, J, "a string", lambda: _t3("forecast")),
+    Attempt(3, J, "a number", lambda: _t3(20.0)),
+    Attempt(4, V, "metrics.rmse", lambda: _rmse4(_GOOD_RMSE)),
+    Attempt(4, V, "sklearn root of MSE", lambda: _rmse4(np.sqrt(
+        __import__("sklearn.metrics").metrics.mean_squared_error(TEST, np.ravel(GOOD06))))),
+    Attempt(4, V, "numpy float32", lambda: _rmse4(np.float32(_GOOD_RMSE))),
+    Attempt(4, M, "NaN from misaligned indexes", lambda: _rmse4(float(np.sqrt(
+        ((TEST - pd.Series(np.ravel(GOOD06))) ** 2).mean()))), "index"),
+    Attempt(4, M, "MSE", lambda: _rmse4(_GOOD_RMSE ** 2), "square root"),
+    Attempt(4, M, "MAE", lambda: _rmse4(float(np.mean(np.abs(TEST.to_numpy() - np.ravel(GOOD06))))),
+            "absolute"),
+    Attempt(4, M, "in scaled units", lambda: _rmse4(_GOOD_RMSE * float(SCALER.scale_[0])), "scaled"),
+    Attempt(4, J, "placeholder", lambda: _rmse4(...), status=NOT_ATTEMPTED),
+    Attempt(4, J, "a string", lambda: _rmse4("0.5")),
+    Attempt(4, J, "a list", lambda: _rmse4([0.5, 0.6])),
+]
+
+
+@pytest.mark.parametrize("attempt", TABLE06, ids=ids(TABLE06))
+def test_attempt_table(attempt, fast_mode):
+    assert judge(attempt) is None, judge(attempt)
+
+
+def test_table_covers_tasks_3_and_4():
+    assert too_thin(TABLE06) == {}

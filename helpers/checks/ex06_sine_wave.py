@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers.checks import Wrong, as_array, check, require
+from helpers.checks import Wrong, as_array, check, require, task_count
 from helpers.checks.forecast import (
+    expect_model_forecast,
     expect_near_baseline,
     expect_not_mse_or_mae,
     expect_scaler_fitted_on_train,
@@ -22,7 +23,6 @@ import numpy as np
 import pandas as pd
 
 EXERCISE = "06_sine_wave"
-TASKS = 4
 PERIOD = 24  # hours in one cycle of the exercise's series
 FULL_MODE_FACTOR = 3.0  # a trained model's RMSE must stay below 3 x seasonal naive's
 FAST_MODE_FACTOR = 2.5  # a barely trained one only below 2.5 x naive's
@@ -176,8 +176,14 @@ def _near(score: float, baseline: float, factor: float, name: str) -> None:
 
 
 @check(EXERCISE, 3)
-def check_forecast(forecast: Any, test: Any, train: Any, window: Any = None) -> str:
-    """Task 3: a recursive forecast of the test hours, in the data's units, that beats baselines."""
+def check_forecast(forecast: Any, test: Any, train: Any, window: Any = None, model: Any = None,
+                   scaler: Any = None, train_scaled: Any = None) -> str:
+    """Task 3: a recursive forecast of the test hours, in the data's units, that beats baselines.
+
+    With ``model``, ``scaler`` and ``train_scaled`` the check recomputes the model's own
+    recursive forecast from the end of the training data and requires ``forecast`` to
+    equal it (a check that never sees the model cannot tell a leak from a forecast).
+    """
     require(forecast, "forecast")
     truth = as_array(test, "test").ravel()
     history = as_array(train, "train").ravel()
@@ -189,6 +195,11 @@ def check_forecast(forecast: Any, test: Any, train: Any, window: Any = None) -> 
     values = expect_unscaled_forecast(values, truth, "forecast")
     if np.allclose(values, truth):
         raise Wrong("`forecast` is the test data itself: forecast it from the training data.")
+    if model is not None:
+        require(model, "model")
+        require(scaler, "scaler")
+        require(train_scaled, "train_scaled")
+        expect_model_forecast(values, model, scaler, train_scaled, truth, "forecast", season=PERIOD)
     score = _rmse(truth, values)
     if fast_mode():
         naive = _rmse(truth, np.full_like(truth, history[-1]))
@@ -211,10 +222,16 @@ def check_rmse(test_rmse: Any, test: Any, forecast: Any, scaler: Any = None) -> 
     """Task 4: the root mean squared error of ``forecast`` against ``test``, in the data's units."""
     require(test_rmse, "test_rmse")
     require(forecast, "forecast")
+    if isinstance(test_rmse, bool | str | bytes):
+        raise Wrong(f"`test_rmse` should be one number, got {test_rmse!r}.")
     try:
         value = float(np.asarray(test_rmse))
     except (TypeError, ValueError):
         raise Wrong(f"`test_rmse` should be one number, got {type(test_rmse).__name__}.") from None
+    if np.isnan(value):
+        raise Wrong("`test_rmse` is NaN. Subtracting two pandas Series whose indexes differ "
+                    "(dates vs 0, 1, 2...) aligns them by index and leaves NaN: compare plain "
+                    "values, e.g. metrics.rmse(test.to_numpy(), np.ravel(forecast)).")
     truth = as_array(test, "test").ravel()
     predicted = as_array(forecast, "forecast").ravel()
     if truth.shape != predicted.shape:
@@ -231,3 +248,6 @@ def check_rmse(test_rmse: Any, test: Any, forecast: Any, scaler: Any = None) -> 
                     "test values themselves.")
     raise Wrong(f"`test_rmse` = {value:.4g}, but the RMSE of `forecast` against `test` is "
                 f"{expected:.4g}: use metrics.rmse(test, forecast).")
+
+
+TASKS = task_count(EXERCISE)

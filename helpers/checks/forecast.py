@@ -129,3 +129,74 @@ def expect_not_mse_or_mae(value: float, errors: Any, name: str = "rmse", rtol: f
             not np.isclose(value, rmse, rtol=rtol):
         raise Wrong(f"`{name}` is the mean absolute error; the RMSE squares the errors, "
                     "averages them and takes the square root.")
+
+
+def expect_model_forecast(forecast: Any, model: Any, scaler: Any, history_scaled: Any,
+                          truth: Any, name: str = "forecast", season: int | None = None) -> None:
+    """Raise Wrong unless ``forecast`` is ``model``'s recursive forecast from the end of the history.
+
+    The check recomputes ``inverse_scale(scaler, recursive_forecast(model, history_scaled,
+    len(truth)))`` with the student's own objects and compares. When they differ it names
+    the usual shortcut: one-step predictions on windows holding the true values (teacher
+    forcing), a seasonal-naive copy, a start from the first window, or scaled units.
+    """
+    from helpers.forecasting import inverse_scale, recursive_forecast
+
+    values = as_array(forecast, name).ravel()
+    truth_values = as_array(truth, "truth").ravel()
+    history = as_array(history_scaled, "the scaled training values").ravel()
+    steps = truth_values.size
+    try:
+        scaled = recursive_forecast(model, history, steps)
+        expected = np.ravel(inverse_scale(scaler, scaled))
+    except Exception as err:  # the objects from the earlier tasks do not fit together
+        from helpers.checks import describe_error
+
+        raise Wrong(f"could not recompute the forecast with your model and scaler "
+                    f"({describe_error(err)}). Check the earlier tasks first.") from None
+    tolerance = 1e-3 * max(1.0, float(np.mean(np.abs(expected))))
+
+    def same(candidate: Any) -> bool:
+        other = np.ravel(np.asarray(candidate, dtype="float64"))
+        return other.shape == values.shape and bool(np.allclose(values, other, atol=tolerance))
+
+    if same(expected):
+        return
+    if same(scaled):
+        raise Wrong(f"`{name}` is the model's forecast still in scaled units: apply "
+                    "scaler.inverse_transform (or inverse_scale) before comparing.")
+    window = int(model.input_shape[1])
+    diagnoses: list[tuple[str, Any]] = []
+    try:
+        truth_scaled = np.ravel(scaler.transform(truth_values.reshape(-1, 1)))
+        joined = np.concatenate([history, truth_scaled]).astype("float32")
+        X = np.stack([joined[i : i + window] for i in range(len(history) - window,
+                                                              len(joined) - window)])
+        forced = np.ravel(model.predict(X[:, :, None], verbose=0))
+        diagnoses.append((
+            f"`{name}` holds one-step predictions from windows that contain the TRUE values of "
+            "the period being forecast, which a real forecast cannot see. Start from the end "
+            "of the training data and feed each prediction back (recursive_forecast).",
+            inverse_scale(scaler, forced)))
+    except Exception:  # only a diagnosis; the generic hint below still applies
+        pass
+    if season:
+        raw = np.ravel(inverse_scale(scaler, history))
+        diagnoses.append((
+            f"`{name}` is the seasonal-naive forecast (the last {season} values repeated), not "
+            "your model's forecast.", raw[-season:][np.arange(steps) % season]))
+    try:
+        diagnoses.append((
+            f"`{name}` starts from the FIRST window of the training data; a forecast continues "
+            "from its end: recursive_forecast(model, train_scaled, steps).",
+            inverse_scale(scaler, recursive_forecast(model, history[:window], steps))))
+    except Exception:  # pragma: no cover - only a diagnosis
+        pass
+    for hint, candidate in diagnoses:
+        if same(candidate):
+            raise Wrong(hint)
+    if values.shape != expected.shape:
+        raise Wrong(f"`{name}` has {values.size} values; forecast exactly {steps}.")
+    raise Wrong(f"`{name}` is not the recursive forecast of your `model` from the end of the "
+                "training data: use recursive_forecast(model, train_scaled, steps), then "
+                "inverse_scale(scaler, ...).")
