@@ -64,6 +64,11 @@ class EpochLogger(keras.callbacks.Callback):
     def __init__(self, every: int = 10, print_fn: Callable[[str], Any] = print) -> None:
         super().__init__()
         self.every = check_positive_int(every, "every")
+        if not callable(print_fn):
+            raise CourseInputError(
+                f"print_fn must be a function that prints one line, such as print or "
+                f"lines.append; got {type(print_fn).__name__}."
+            )
         self.print_fn = print_fn
         self._start = 0.0
         self._last_epoch = -1

@@ -303,3 +303,8 @@ def test_text_where_a_value_belongs(data, kwargs, message):
 def test_x_none(data):
     with pytest.raises(CourseInputError, match="x is None"):
         fit(tiny_model(), None, data[1], epochs=1)
+
+
+def test_epoch_logger_print_fn_must_be_callable():
+    with pytest.raises(CourseInputError, match="print_fn must be a function"):
+        EpochLogger(2, print_fn="stdout")
