@@ -233,3 +233,83 @@ def test_no_check_raises_on_junk(junk, train):
     ]
     for verdict in verdicts:
         assert verdict.status in (NOT_ATTEMPTED, WRONG)
+
+
+# --- attempt table for task 4 ---
+
+from helpers.checks.attempts import JUNK as J  # noqa: E402
+from helpers.checks.attempts import MISTAKE as M  # noqa: E402
+from helpers.checks.attempts import VALID as V  # noqa: E402
+from helpers.checks.attempts import Attempt, ids, judge, too_thin  # noqa: E402
+
+
+def _case_var_order():
+    """Like the notebook: the VAR's forecast lists the differenced temperatures first."""
+    truth, forecasts, _ = _rmse_case()
+    forecasts["VAR"] = forecasts["VAR"][["temp_max", "temp_min", "precipitation", "wind"]]
+    return truth, forecasts
+
+
+def _t4(build, case=_case_var_order):
+    truth, forecasts = case()
+    return ex09.check_rmse_table(build(truth, forecasts), forecasts, truth)
+
+
+def _pandas(truth, forecasts):
+    return pd.DataFrame({n: np.sqrt(((f - truth) ** 2).mean()) for n, f in forecasts.items()}).T
+
+
+def _rows(truth, forecasts):
+    rows = {}
+    for name, fc in forecasts.items():
+        rows[name] = {c: float(np.sqrt(np.mean((fc[c] - truth[c]) ** 2))) for c in truth.columns}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _sklearn(truth, forecasts):
+    from sklearn.metrics import mean_squared_error
+
+    return pd.DataFrame([np.sqrt(mean_squared_error(truth, f[truth.columns], multioutput="raw_values"))
+                         for f in forecasts.values()], index=list(forecasts), columns=truth.columns)
+
+
+def _positional(truth, forecasts):
+    return pd.DataFrame([np.sqrt(((f.to_numpy() - truth.to_numpy()) ** 2).mean(axis=0))
+                         for f in forecasts.values()], index=list(forecasts), columns=truth.columns)
+
+
+def _misaligned(truth, forecasts):
+    forecasts["LSTM"] = forecasts["LSTM"].reset_index(drop=True)   # lost its dates
+    return _pandas(truth, forecasts)
+
+
+def _misaligned_case():
+    truth, forecasts = _case_var_order()
+    forecasts["LSTM"] = forecasts["LSTM"].reset_index(drop=True)
+    return truth, forecasts
+
+
+TABLE09 = [
+    Attempt(4, V, "pandas, as the hint says", lambda: _t4(_pandas)),
+    Attempt(4, V, "dict of dicts", lambda: _t4(_rows)),
+    Attempt(4, V, "sklearn raw_values", lambda: _t4(_sklearn)),
+    Attempt(4, M, "columns paired by position", lambda: _t4(_positional), "POSITION"),
+    Attempt(4, M, "NaN from a forecast without dates", lambda: _t4(_pandas, _misaligned_case), "index"),
+    Attempt(4, M, "MSE", lambda: _t4(lambda t, f: _pandas(t, f) ** 2), "square root"),
+    Attempt(4, M, "transposed", lambda: _t4(lambda t, f: _pandas(t, f).T), "transposed"),
+    Attempt(4, M, "one RMSE per model", lambda: _t4(lambda t, f: pd.DataFrame(
+        {"rmse": [float(np.sqrt(((x - t) ** 2).to_numpy().mean())) for x in f.values()]}, index=list(f))),
+            "per variable"),
+    Attempt(4, J, "placeholder", lambda: _t4(lambda t, f: ...), status=NOT_ATTEMPTED),
+    Attempt(4, J, "a dict", lambda: _t4(lambda t, f: {"naive": 1.0})),
+    Attempt(4, J, "a number", lambda: _t4(lambda t, f: 2.5)),
+]
+
+
+@pytest.mark.parametrize("attempt", TABLE09, ids=ids(TABLE09))
+def test_attempt_table(attempt):
+    assert judge(attempt) is None, judge(attempt)
+
+
+def test_table_covers_task_4():
+    assert too_thin(TABLE09) == {}

@@ -15,13 +15,12 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from helpers.checks import Wrong, check, require
+from helpers.checks import Wrong, check, close, require, task_count
 
 import numpy as np
 import pandas as pd
 
 EXERCISE = "09_multivariate_lstm_vs_var"
-TASKS = 4
 MAXLAGS = 14
 ALPHA = 0.05
 
@@ -132,9 +131,7 @@ def _names(value: Any, name: str) -> list[str]:
 
 
 def _close(a: Any, b: Any, tol: float = 1e-6) -> bool:
-    a = np.asarray(a, dtype="float64")
-    b = np.asarray(b, dtype="float64")
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=tol, atol=tol))
+    return close(a, b, rtol=tol, atol=tol)
 
 
 def _frame(value: Any, name: str, like: str) -> pd.DataFrame:
@@ -445,6 +442,22 @@ def check_rmse_table(rmse_table: Any, forecasts: Any, truth: Any) -> str:
     if _close(got_values, np.repeat(overall, len(variables), axis=1), 1e-6):
         raise Wrong("every column holds the same number: an RMSE over all variables together. "
                     "Compute it per variable (mean over the days, one column at a time).")
-    worst = float(np.nanmax(np.abs(got_values - ref.to_numpy())))
+    if np.isnan(got_values).any():
+        raise Wrong("the table holds NaN. pandas lines rows up by their index before "
+                    "subtracting: a forecast whose dates (or 0, 1, 2...) differ from test's "
+                    "gives NaN. Check that every forecast is indexed by test.index.")
+    positional = np.array([np.sqrt(((np.asarray(fc.to_numpy(dtype="float64"))
+                                     - truth.to_numpy(dtype="float64")) ** 2).mean(axis=0))
+                           if np.shape(fc) == truth.shape else np.full(len(variables), np.nan)
+                           for fc in forecasts.values()])
+    if _close(got_values, positional, 1e-6):
+        raise Wrong("the numbers pair each forecast's columns with test's by POSITION, but the "
+                    "forecasts list their columns in another order (the VAR's differenced "
+                    "columns come first). Subtract DataFrames, or select forecast[test.columns] "
+                    "first, so each variable meets its own column.")
+    worst = float(np.max(np.abs(got_values - ref.to_numpy())))
     raise Wrong(f"the values differ from the RMSE per variable by up to {worst:.3g}; compare "
                 "each model's forecast with `test` over the same days, column by column.")
+
+
+TASKS = task_count(EXERCISE)
