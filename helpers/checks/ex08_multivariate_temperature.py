@@ -23,6 +23,7 @@ from helpers.checks import (
     expect_shape,
     model_shape,
     require,
+    task_count,
 )
 from helpers.checks.forecast import expect_scaler_fitted_on_train
 
@@ -30,7 +31,6 @@ import numpy as np
 import pandas as pd
 
 EXERCISE = "08_multivariate_temperature"
-TASKS = 4
 WINDOW = 14
 FEATURES = ["precipitation", "temp_max", "temp_min", "wind"]
 TARGET = "temp_max"
@@ -284,9 +284,49 @@ def check_naive_mae(naive_mae: Any) -> str:
 # --- task 4 -----------------------------------------------------------------
 
 
+def _expect_own_mae(value: float, model: Any, X_test: Any, test_df: Any, scaler: Any,
+                    baseline: float) -> None:
+    """Raise Wrong unless ``value`` is the MAE in °C of ``model``'s predictions on ``X_test``."""
+    X = as_array(X_test, "X_test")
+    if X.shape != (365, WINDOW, len(FEATURES)):
+        raise Wrong(f"`X_test` has shape {X.shape}; the given cell makes (365, {WINDOW}, "
+                    f"{len(FEATURES)}). Run it again after task 1.")
+    if not isinstance(test_df, pd.DataFrame) or TARGET not in test_df.columns:
+        raise Wrong("the check needs `test_df` (task 1) with its temp_max column.")
+    mean, scale = (np.ravel(getattr(scaler, a, [])) for a in ("mean_", "scale_"))
+    if mean.size != len(FEATURES) or scale.size != len(FEATURES):
+        raise Wrong("the check needs the StandardScaler fitted in task 1.")
+    column = FEATURES.index(TARGET)
+    scaled = np.ravel(np.asarray(model.predict(X, verbose=0), dtype="float64"))
+    truth = test_df[TARGET].to_numpy(dtype="float64")
+    own = float(np.mean(np.abs(truth - (scaled * scale[column] + mean[column]))))
+    if np.isclose(value, own, rtol=1e-4, atol=1e-6):
+        return
+    slips = {
+        "the naive forecast's MAE, not your model's": baseline,
+        "in scaled units: turn the predictions back into °C (times scale_[1], plus mean_[1]) "
+        "before comparing": float(np.mean(np.abs(truth - scaled))),
+        "measured with the statistics of another column: temp_max is column 1 of the scaler "
+        "(scale_[1], mean_[1])": float(np.mean(np.abs(truth - (scaled * scale[0] + mean[0])))),
+        "a broadcasting slip: subtracting a (365, 1) array from a (365,) one gives a "
+        "365 x 365 table of differences. Take [:, 0] of the predictions first":
+            float(np.mean(np.abs(truth[None, :] - (scaled * scale[column] + mean[column])[:, None]))),
+    }
+    for hint, candidate in slips.items():
+        if np.isclose(value, candidate, rtol=1e-4, atol=1e-6):
+            raise Wrong(f"`lstm_mae` = {value:.3f} is {hint}.")
+    raise Wrong(f"`lstm_mae` = {value:.3f}, but your model's predictions on X_test give an MAE "
+                f"of {own:.3f} °C against 2015's temp_max: compute it from model.predict(X_test).")
+
+
 @check(EXERCISE, 4)
-def check_lstm(model: Any, lstm_mae: Any) -> str:
-    """Task 4: an LSTM taking (14, 4) windows with one output, and its test MAE in °C."""
+def check_lstm(model: Any, lstm_mae: Any, X_test: Any = None, test_df: Any = None,
+               scaler: Any = None) -> str:
+    """Task 4: an LSTM taking (14, 4) windows with one output, and its test MAE in °C.
+
+    With ``X_test``, ``test_df`` and ``scaler`` the check predicts ``X_test`` with the
+    student's model itself and requires ``lstm_mae`` to be that forecast's MAE in °C.
+    """
     from helpers.mode import fast_mode
 
     import keras
@@ -321,6 +361,8 @@ def check_lstm(model: Any, lstm_mae: Any) -> str:
                     "keras.layers.LSTM(16).")
     value = _as_number(lstm_mae, "lstm_mae")
     baseline = reference_naive_mae()
+    if X_test is not None:
+        _expect_own_mae(value, model, X_test, test_df, scaler, baseline)
     if value <= 0:
         raise Wrong(f"`lstm_mae` should be a positive error in °C, got {value}.")
     if value < 0.5 * baseline:
@@ -340,3 +382,6 @@ def check_lstm(model: Any, lstm_mae: Any) -> str:
     verdict = "beats" if value < baseline else "comes close to"
     return (f"the LSTM {verdict} the naive forecast: {value:.3f} °C against {baseline:.3f} °C "
             "on 2015.")
+
+
+TASKS = task_count(EXERCISE)
