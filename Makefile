@@ -2,6 +2,7 @@
 #   make lab        create .venv if missing, then start JupyterLab on the course
 #   make test       lint + unit tests + every notebook (fast mode), in parallel
 #   make lock       regenerate requirements.txt (every package, hashes) from requirements.in
+#   make test-latest  canary: newest releases of the top-level packages, whole suite (not CI)
 #   make lint       ruff over helpers, tests, data and the notebooks
 #   make exercises  regenerate exercises/ from solutions/ (and the course maps)
 #   make map        rewrite the course map in README.md and 00_start_here
@@ -21,7 +22,7 @@ NOTEBOOK_DIRS := notebooks exercises solutions
 UV_VERSION ?= 0.13.9
 LOCK_FLAGS := --universal --generate-hashes --python-version 3.11 --custom-compile-command "make lock"
 
-.PHONY: env lab test unit lint lock exercises map clean clean-venv results html slides grade
+.PHONY: env lab test test-latest unit lint lock exercises map clean clean-venv results html slides grade
 
 env: $(STAMP)
 
@@ -70,6 +71,41 @@ test: lint
 	COURSE_FAST=1 MPLBACKEND=Agg OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 		$(BIN)/python -m pytest -n $(JOBS) --dist loadfile \
 		--nbval-lax --nbval-cell-timeout=600 tests $(NOTEBOOK_DIRS)
+
+# Canary for maintainers (not CI): a separate environment with the newest releases of the
+# top-level packages in requirements.in, ignoring the lock; prints what moved, runs everything.
+LATEST := build/latest-venv
+TOP_LEVEL = $(shell sed -e 's/[=;#].*//' -e 's/[[:space:]]//g' requirements.in | grep -v '^$$')
+LOCK_DIFF := import re, sys; pin = lambda t: dict((m[1].lower().replace("_", "-"), m[2]) for m in re.finditer(r"(?m)^([A-Za-z0-9][A-Za-z0-9_.-]*)==([^ ;\\\n]+)", t)); lock, new = pin(open("requirements.txt").read()), pin(sys.stdin.read()); moved = sorted(n for n in new if lock.get(n) != new[n]); gone = "(not in the lock)"; print("\n".join(f"  {n}: {lock.get(n, gone)} -> {new[n]}" for n in moved) or "  nothing: the lock is already the newest"); print(f"{len(moved)} of {len(new)} packages differ from requirements.txt")
+
+test-latest: env
+	rm -rf $(LATEST)
+	$(PYTHON) -m venv $(LATEST)
+	@uv=$$($(find_uv)); \
+	if [ -n "$$uv" ]; then \
+		$$uv pip install --quiet --python $(LATEST)/bin/python --upgrade $(TOP_LEVEL) && \
+		$$uv pip install --quiet --python $(LATEST)/bin/python --no-deps -e . && \
+		echo "Newest releases against the lock:" && \
+		$$uv pip freeze --python $(LATEST)/bin/python | $(LATEST)/bin/python -c '$(LOCK_DIFF)'; \
+	else \
+		$(LATEST)/bin/python -m pip install --quiet --upgrade $(TOP_LEVEL) && \
+		$(LATEST)/bin/python -m pip install --quiet --no-deps -e . && \
+		echo "Newest releases against the lock:" && \
+		$(LATEST)/bin/python -m pip freeze | $(LATEST)/bin/python -c '$(LOCK_DIFF)'; \
+	fi
+	@status=0; \
+	$(LATEST)/bin/ruff check helpers tests data $(NOTEBOOK_DIRS) || status=1; \
+	COURSE_FAST=1 MPLBACKEND=Agg OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+		$(LATEST)/bin/python -m pytest -n $(JOBS) --dist loadfile -p no:cacheprovider \
+		--nbval-lax --nbval-cell-timeout=600 --ignore=tests/test_lock.py \
+		--deselect tests/test_environment.py::test_installed_environment_matches_pins \
+		tests $(NOTEBOOK_DIRS) || status=1; \
+	if [ $$status = 0 ]; then \
+		echo "make test-latest: the course passes on the newest releases; consider make lock UPGRADE=1"; \
+	else \
+		echo "make test-latest: what failed above is what the newest releases break (the lock still holds)"; \
+		exit 1; \
+	fi
 
 unit: env
 	$(BIN)/python -m pytest tests
