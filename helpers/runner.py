@@ -251,15 +251,91 @@ def render_slides(path: Path, out_dir: Path) -> Path:
     config = Config()
     for key, value in VENDOR_URLS.items():
         setattr(config.SlidesExporter, key, value)
-    config.SlidesExporter.reveal_scroll = True
     source = executed_path(path) if executed_path(path).exists() else path
     body, _ = SlidesExporter(config=config).from_filename(str(source))
     # The reveal template always imports Mermaid from a CDN; the course has no Mermaid
     # diagrams, so the import is dropped rather than vendored (it would be 20+ MB).
-    body = _drop_mermaid(body)
+    body = _drop_mermaid(body).replace("</head>", FIT_CSS + "</head>", 1)
     target = out_dir / path.with_suffix(".slides.html").name
     target.write_text(body)
     return target
+
+
+# Every slide fits its box (reveal's width x height): what is taller or wider scrolls inside
+# the slide instead of running off it. Replaces nbconvert's reveal_scroll, which only
+# handles vertical sub-slides and only after the first slide change.
+FIT_CSS = """<style id="course-slide-fit">
+.reveal .slides section:not(.stack) { box-sizing: border-box; max-height: 100%; overflow: auto; }
+</style>
+"""
+# Injected into a temporary copy of a deck: visits every slide and reports its box.
+_FIT_PROBE = """<script>
+require(["vendor/reveal.js/dist/reveal.js"], function (Reveal) {
+  function scrolls(value) { return value === "auto" || value === "scroll"; }
+  function measure() {
+    var config = Reveal.getConfig(), report = [];
+    Reveal.getSlides().forEach(function (slide) {
+      var at = Reveal.getIndices(slide);
+      Reveal.slide(at.h, at.v);
+      var style = getComputedStyle(slide), heading = slide.querySelector("h1, h2, h3");
+      var inside = slide.offsetTop + slide.offsetHeight <= config.height + 1 &&
+                   slide.offsetWidth <= config.width + 1;
+      var tall = slide.scrollHeight > slide.clientHeight + 1 && !scrolls(style.overflowY);
+      var wide = slide.scrollWidth > slide.clientWidth + 1 && !scrolls(style.overflowX);
+      report.push({h: at.h, v: at.v, heading: heading ? heading.textContent.trim() : "",
+                   top: slide.offsetTop, height: slide.offsetHeight,
+                   content_height: slide.scrollHeight, fits: inside && !tall && !wide});
+    });
+    var pre = document.createElement("pre");
+    pre.id = "fit-report";
+    pre.textContent = JSON.stringify(report);
+    document.body.appendChild(pre);
+  }
+  function whenReady() {
+    if (!Reveal.isReady()) { setTimeout(whenReady, 100); return; }
+    if (window.MathJax && MathJax.Hub) { MathJax.Hub.Queue(measure); } else { measure(); }
+  }
+  if (document.readyState === "complete") { whenReady(); }
+  else { window.addEventListener("load", whenReady); }
+});
+</script>
+"""
+
+
+def find_chromium() -> str | None:
+    """Path of a Chromium or Chrome binary for headless checks, or None."""
+    import shutil
+
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        if found := shutil.which(name):
+            return found
+    return None
+
+
+def slide_fit_report(deck: Path, browser: str) -> list[dict[str, Any]]:
+    """Render ``deck`` in headless Chromium and return one box report per slide.
+
+    The deck must sit next to its ``vendor/`` folder (as ``make slides`` writes it).
+    """
+    import html as html_lib
+    import subprocess
+
+    probe = deck.with_name(deck.stem + ".fitcheck.html")
+    probe.write_text(deck.read_text().replace("</body>", _FIT_PROBE + "</body>"))
+    try:
+        with tempfile.TemporaryDirectory(prefix="course-chromium-") as profile:
+            result = subprocess.run(
+                [browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                 "--window-size=1280,800", "--virtual-time-budget=20000",
+                 f"--user-data-dir={profile}", "--dump-dom", probe.as_uri()],
+                capture_output=True, text=True, timeout=300,
+            )
+    finally:
+        probe.unlink()
+    match = re.search(r'<pre id="fit-report">(.*?)</pre>', result.stdout, re.S)
+    if not match:
+        raise RuntimeError(f"Chromium did not report on {deck.name}: {result.stderr[-1000:]}")
+    return json.loads(html_lib.unescape(match[1]))
 
 
 def vendor_assets(out_dir: Path,
@@ -305,6 +381,16 @@ def slides() -> int:
         if remote:
             raise SystemExit(f"{target.name} still loads from the network: {remote[:3]}")
         decks.append(target)
+    browser = find_chromium()
+    if browser is None:
+        print("No Chromium found: skipped checking that every slide fits "
+              "(install chromium to check).")
+    else:
+        cut = [f"{deck.name} slide {r['h']}.{r['v']} ({r['heading'][:60]!r})"
+               for deck in decks for r in slide_fit_report(deck, browser) if not r["fits"]]
+        if cut:
+            raise SystemExit("These slides run off the slide:\n  " + "\n  ".join(cut))
+        print(f"Checked in {browser}: every slide of the {len(decks)} decks fits or scrolls.")
     items = "\n".join(f'<li><a href="{d.name}">{d.name}</a></li>' for d in decks)
     (out / "index.html").write_text(
         "<!doctype html><meta charset='utf-8'><title>RNN forecasting course: slides</title>"
