@@ -388,7 +388,7 @@ def test_every_registered_check_survives_junk(key, capsys):
 
 def test_registry_derives_task_counts():
     counts = {exercise: checks.task_count(exercise) for exercise, _ in REGISTERED}
-    assert len(counts) == 9, counts
+    assert len(counts) >= 9, counts
     assert all(n >= 3 for n in counts.values()), counts
     for exercise, n in counts.items():
         assert sorted(t for e, t in REGISTERED if e == exercise) == list(range(1, n + 1))
