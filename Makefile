@@ -76,7 +76,7 @@ test: lint
 # top-level packages in requirements.in, ignoring the lock; prints what moved, runs everything.
 LATEST := build/latest-venv
 TOP_LEVEL = $(shell sed -e 's/[=;#].*//' -e 's/[[:space:]]//g' requirements.in | grep -v '^$$')
-LOCK_DIFF := import re, sys; pin = lambda t: dict((m[1].lower().replace("_", "-"), m[2]) for m in re.finditer(r"(?m)^([A-Za-z0-9][A-Za-z0-9_.-]*)==([^ ;\\\n]+)", t)); lock, new = pin(open("requirements.txt").read()), pin(sys.stdin.read()); moved = sorted(n for n in new if lock.get(n) != new[n]); gone = "(not in the lock)"; print("\n".join(f"  {n}: {lock.get(n, gone)} -> {new[n]}" for n in moved) or "  nothing: the lock is already the newest"); print(f"{len(moved)} of {len(new)} packages differ from requirements.txt")
+LOCK_DIFF := import re, sys; pin = lambda t: dict((m[1].lower().replace("_", "-"), m[2]) for m in re.finditer(r"(?m)^([A-Za-z0-9][A-Za-z0-9_.-]*)==([^ ;\\\n]+)", t)); lock, new = pin(open("requirements.txt").read()), pin(sys.stdin.read()); [new.pop(n, None) for n in ("pip", "uv")]; moved = sorted(n for n in new if lock.get(n) != new[n]); gone = "(not in the lock)"; print("\n".join(f"  {n}: {lock.get(n, gone)} -> {new[n]}" for n in moved) or "  nothing: the lock is already the newest"); print(f"{len(moved)} of {len(new)} packages differ from requirements.txt")
 
 test-latest: env
 	rm -rf $(LATEST)
