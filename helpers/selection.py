@@ -7,6 +7,10 @@ Two small tools for honest model selection on a budget:
   returns the error there), and returns one row per setting with the mean and
   spread over seeds. The winner is then ``table["RMSE mean"].idxmin()``: a
   choice made in code, on data that ends before the test period.
+* :class:`ModelPool` hands out compiled Keras models re-initialised as if newly
+  built. Keras traces a model's training step the first time it trains, which on
+  a small series costs more than the epochs themselves; a pooled model is traced
+  once per architecture and then reused, with the same results as a new one.
 * :class:`ForecastCache` wraps a forecaster ``f(train, horizon, **settings)``
   and remembers its forecasts. The grid's runs on the validation split, the
   test-year runs and the rolling-origin backtest often ask for the very same
@@ -33,7 +37,7 @@ from helpers.validation import CourseInputError
 
 import pandas as pd
 
-__all__ = ["ForecastCache", "grid_search"]
+__all__ = ["ForecastCache", "ModelPool", "grid_search"]
 
 
 def _fingerprint(train: Any) -> tuple[Any, ...]:
@@ -99,6 +103,76 @@ class ForecastCache:
 
     def __len__(self) -> int:
         return len(self._store)
+
+
+class ModelPool:
+    """Compiled models re-initialised as if new, traced by Keras only once per settings.
+
+    ``pool(**settings)`` calls ``build(**settings)``, which must return a compiled
+    ``keras.Model`` with fresh random weights (seed first, e.g. with
+    :func:`helpers.seed_everything`). The first model for given settings is kept and
+    returned. Later calls with the same settings build a new model only for its initial
+    values: they are copied into the kept model (every variable, weights and random
+    states), its optimizer state is zeroed (step count, moments; the learning rate is
+    kept), and the kept model is returned. Training it then gives the same result as
+    training the new one, without Keras tracing the training step again.
+
+    Only one model per settings exists, so finish with a model (forecast with it) before
+    asking the pool for the next one with the same settings.
+
+    Attributes:
+        build: the function that builds and compiles a model.
+        built: how many distinct models the pool holds.
+        reused: how many times a kept model was handed out again.
+    """
+
+    def __init__(self, build: Callable[..., Any]) -> None:
+        if not callable(build):
+            raise CourseInputError(
+                "ModelPool wraps a function build(**settings) that returns a compiled Keras "
+                f"model; got {type(build).__name__}."
+            )
+        self.build = build
+        self.built = 0
+        self.reused = 0
+        self._kept: dict[tuple[Any, ...], Any] = {}
+
+    def __call__(self, **settings: Any) -> Any:
+        """A compiled model for ``settings``, with fresh initial weights and optimizer state."""
+        import keras
+
+        fresh = self.build(**settings)
+        if not isinstance(fresh, keras.Model) or not getattr(fresh, "compiled", False):
+            raise CourseInputError(
+                "ModelPool: build(**settings) must return a compiled keras.Model (call "
+                f"model.compile(...) inside it); got {type(fresh).__name__}."
+            )
+        for name, value in settings.items():
+            if not isinstance(value, Hashable):
+                raise CourseInputError(
+                    f"ModelPool: setting {name}={value!r} cannot be a key; pass numbers, "
+                    "strings or tuples.")
+        key = tuple(sorted(settings.items()))
+        kept = self._kept.get(key)
+        if kept is None:
+            self._kept[key] = fresh
+            self.built += 1
+            return fresh
+        if len(kept.variables) != len(fresh.variables) or any(
+            tuple(a.shape) != tuple(b.shape)
+            for a, b in zip(kept.variables, fresh.variables, strict=True)
+        ):
+            raise CourseInputError(
+                f"ModelPool: build({settings}) returned a model whose variables differ from "
+                "the first one built with the same settings; build must depend only on them."
+            )
+        for target, source in zip(kept.variables, fresh.variables, strict=True):
+            target.assign(source.value)
+        for variable in kept.optimizer.variables:
+            if not variable.path.endswith("learning_rate"):
+                variable.assign(keras.ops.zeros(variable.shape, variable.dtype))
+        self.reused += 1
+        return kept
 
 
 def grid_search(

@@ -114,3 +114,54 @@ def test_cache_rejects_bad_forecasters_data_and_settings():
         cache(monthly([]), 2)
     with pytest.raises(CourseInputError, match="tuple instead of a list"):
         cache(monthly([1.0, 2.0]), 2, units=[32, 16])
+
+
+def _tiny(units=4, lr=0.01):
+    import keras
+
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(units),
+                              keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=lr), loss="mse")
+    return model
+
+
+def _train(model):
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(32, 3)), rng.normal(size=(32, 1))
+    model.fit(x, y, epochs=3, batch_size=8, shuffle=False, verbose=0)
+    return [w.copy() for w in model.get_weights()]
+
+
+def test_model_pool_reuses_one_model_and_trains_like_a_new_one():
+    import helpers
+    from helpers.selection import ModelPool
+
+    pool = ModelPool(_tiny)
+    helpers.seed_everything(0)
+    first = pool(units=4)
+    _train(first)
+    helpers.seed_everything(1)
+    again = pool(units=4)
+    assert again is first and (pool.built, pool.reused) == (1, 1)
+    assert int(again.optimizer.iterations.numpy()) == 0
+    assert again.optimizer.learning_rate.numpy() == pytest.approx(0.01)
+    helpers.seed_everything(1)
+    new = _tiny(units=4)
+    assert all(np.array_equal(a, b) for a, b in zip(again.get_weights(), new.get_weights(),
+                                                    strict=True))
+    trained_pooled, trained_new = _train(again), _train(new)
+    assert all(np.allclose(a, b, atol=1e-6)
+               for a, b in zip(trained_pooled, trained_new, strict=True))
+    other = pool(units=8)
+    assert other is not first and pool.built == 2
+
+
+def test_model_pool_rejects_bad_builders_and_settings():
+    from helpers.selection import ModelPool
+
+    with pytest.raises(CourseInputError, match="returns a compiled Keras"):
+        ModelPool(None)
+    with pytest.raises(CourseInputError, match="compiled keras.Model"):
+        ModelPool(lambda **kw: "model")()
+    with pytest.raises(CourseInputError, match="cannot be a key"):
+        ModelPool(lambda units: _tiny(units=units[0]))(units=[4])
