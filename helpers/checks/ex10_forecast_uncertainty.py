@@ -337,7 +337,7 @@ def check_quantile_model(model: Any, quantile_loss: Any) -> str:
     if isinstance(loss, list | tuple | dict):
         raise Wrong("the model has one output: compile it with a single loss, loss=quantile_loss.")
     _check_loss(loss, "the model's loss")
-    if int(keras.ops.convert_to_numpy(model.optimizer.iterations)) == 0:
+    if int(np.asarray(model.optimizer.iterations.value)) == 0:
         raise Wrong("the model has not been trained: call model.fit(X_train, y_train, ...). "
                     "(If fit raised an error, read it: a Keras loss must use keras.ops, not "
                     "NumPy.)")
