@@ -192,9 +192,9 @@ def test_task6_forecast(seasonal_model):
     model, scaler = seasonal_model
     good = unscale(scaler, recursive(model, scaled(scaler=scaler), 24))
     assert ex07.check_forecast(pd.Series(good, index=TEST.index), model, scaler).status == CORRECT
-    assert ex07.check_forecast(good, model, scaler).status == CORRECT
-    assert ex07.check_forecast(good).status == CORRECT
     assert ex07.check_forecast(..., ..., ...).status == NOT_ATTEMPTED
+    assert ex07.check_forecast(pd.Series(good, index=TEST.index), ..., ...).status == NOT_ATTEMPTED
+    is_wrong(ex07.check_forecast(good, model, scaler), "without dates")
     still_scaled = recursive(model, scaled(scaler=scaler), 24)
     is_wrong(ex07.check_forecast(still_scaled, model, scaler), "scaled units")
     is_wrong(ex07.check_forecast(good[:12], model, scaler), "24")
@@ -204,10 +204,11 @@ def test_task6_forecast(seasonal_model):
     full = scaled(SERIES, scaler)
     leaked = [float(keras.ops.convert_to_numpy(model(full[t - WINDOW : t].reshape(1, WINDOW, 1)))[0, 0])
               for t in range(len(TRAIN), len(SERIES))]
-    is_wrong(ex07.check_forecast(unscale(scaler, leaked), model, scaler), "TRUE test values")
+    is_wrong(ex07.check_forecast(pd.Series(unscale(scaler, leaked), index=TEST.index), model,
+                                 scaler), "TRUE values")
     is_wrong(ex07.check_forecast(good + 5.0, model, scaler), "not the recursive forecast")
     is_wrong(ex07.check_forecast(TEST, model, scaler), "test values themselves")
-    is_wrong(ex07.check_forecast(good, model, StandardScaler()), "could not recompute")
+    is_wrong(ex07.check_forecast(good, model, StandardScaler()), "Check task 3")
 
 
 # --- task 7 ---
@@ -239,18 +240,35 @@ def test_task7_fast_mode_skips_the_quality_check(monkeypatch, capsys):
 
 # --- task 8 ---
 
-def test_task8_future():
+def trained_copy(model):
+    """The same hand-weighted model, compiled and 'trained' one step at learning rate 0."""
+    copy = keras.models.clone_model(model)
+    copy.set_weights(model.get_weights())
+    copy.compile(optimizer=keras.optimizers.SGD(learning_rate=0.0), loss="mse")
+    X, y = windows(scaled())
+    copy.fit(X[:8], y[:8], epochs=1, verbose=0)
+    return copy
+
+
+def test_task8_future(seasonal_model):
+    model, _ = seasonal_model
+    final = trained_copy(model)
+    full_scaler = StandardScaler().fit(SERIES.to_numpy().reshape(-1, 1))
+    values = unscale(full_scaler, recursive(final, scaled(SERIES, full_scaler), 12))
     dates = pd.date_range("2016-06-01", periods=12, freq="MS")
-    values = np.linspace(95.0, 110.0, 12)
-    assert ex07.check_future(pd.Series(values, index=dates)).status == CORRECT
-    assert ex07.check_future(...).status == NOT_ATTEMPTED
-    is_wrong(ex07.check_future(values), "without dates")
-    is_wrong(ex07.check_future(pd.Series(values, index=TEST.index[:12])), "test period starts")
+    assert ex07.check_future(pd.Series(values, index=dates), final, full_scaler).status == CORRECT
+    assert ex07.check_future(..., ..., ...).status == NOT_ATTEMPTED
+    is_wrong(ex07.check_future(values, final, full_scaler), "without dates")
+    is_wrong(ex07.check_future(pd.Series(values, index=TEST.index[:12]), final, full_scaler),
+             "test period starts")
     is_wrong(ex07.check_future(pd.Series(np.r_[values, values], index=pd.date_range(
-        "2016-06-01", periods=24, freq="MS"))), "next 12")
-    is_wrong(ex07.check_future(pd.Series(values / 200, index=dates)), "scaled units")
-    is_wrong(ex07.check_future(pd.Series(values, index=dates + pd.DateOffset(months=1))),
-             "2016-06-01")
+        "2016-06-01", periods=24, freq="MS")), final, full_scaler), "next 12")
+    is_wrong(ex07.check_future(pd.Series(values / 200, index=dates), final, full_scaler),
+             "scaled units")
+    is_wrong(ex07.check_future(pd.Series(values, index=dates + pd.DateOffset(months=1)), final,
+                               full_scaler), "2016-06-01")
+    is_wrong(ex07.check_future(pd.Series(values, index=dates), model, full_scaler),
+             "never been trained")
 
 
 # --- junk never crashes a check ---
@@ -265,7 +283,275 @@ def test_no_check_raises_on_junk(junk):
         ex07.check_model(junk, junk, junk),
         ex07.check_forecast(junk, junk, junk),
         ex07.check_rmse(junk, junk, junk),
-        ex07.check_future(junk),
+        ex07.check_future(junk, junk, junk, junk),
     ]
     for verdict in verdicts:
         assert verdict.status in (NOT_ATTEMPTED, WRONG), verdict
+
+
+# --- attempt tables: what students submit, and the verdict a teacher gives ---
+
+from helpers.checks.attempts import JUNK as J  # noqa: E402
+from helpers.checks.attempts import MISTAKE as M  # noqa: E402
+from helpers.checks.attempts import VALID as V  # noqa: E402
+from helpers.checks.attempts import Attempt, ids, judge, too_thin  # noqa: E402
+from helpers.forecasting import future_index, inverse_scale, recursive_forecast, to_series  # noqa: E402
+from helpers.windows import make_windows  # noqa: E402
+
+from sklearn.model_selection import train_test_split  # noqa: E402
+
+
+def _hand_model(first=0.5):
+    """first * the first month + (1 - first) * the last: cheap, and sensitive to its input."""
+    model = keras.Sequential([keras.Input((WINDOW, 1)), keras.layers.Flatten(),
+                              keras.layers.Dense(1)])
+    kernel = np.zeros((WINDOW, 1), dtype="float32")
+    kernel[0, 0], kernel[-1, 0] = first, 1 - first
+    model.layers[-1].set_weights([kernel, np.zeros(1, dtype="float32")])
+    return model
+
+
+HAND = _hand_model()
+STD = StandardScaler().fit(TRAIN.to_numpy().reshape(-1, 1))
+STD_SCALED = STD.transform(TRAIN.to_numpy().reshape(-1, 1))[:, 0]
+GOOD6 = inverse_scale(STD, recursive_forecast(HAND, STD_SCALED, 24))
+FULL = StandardScaler().fit(SERIES.to_numpy().reshape(-1, 1))
+FULL_SCALED = FULL.transform(SERIES.to_numpy().reshape(-1, 1))[:, 0]
+_TRAINED = {}
+
+
+def _final():
+    """The 'retrained' model of task 8 (built once, on first use)."""
+    if "final" not in _TRAINED:
+        _TRAINED["final"] = trained_copy(_hand_model(0.7))
+    return _TRAINED["final"]
+
+
+def _future(model=None, scaler=FULL, history=None):
+    model = model or _final()
+    history = FULL_SCALED if history is None else history
+    return to_series(inverse_scale(scaler, recursive_forecast(model, history, 12)), SERIES.index)
+
+
+def _t6(forecast, model=HAND, scaler=STD):
+    return ex07.check_forecast(forecast, model, scaler)
+
+
+def _t8(future, final=None, scaler=FULL, model=HAND):
+    return ex07.check_future(future, final or _final(), scaler, model)
+
+
+def _on_test(values):
+    return pd.Series(np.ravel(values), index=TEST.index)
+
+
+def _forced():
+    full = STD.transform(SERIES.to_numpy().reshape(-1, 1))[:, 0]
+    X, _ = make_windows(full[-(24 + WINDOW):], WINDOW)
+    return inverse_scale(STD, HAND.predict(X[:24], verbose=0))
+
+
+def _small_rnn(layer, functional=False, validation=True):
+    keras.utils.set_random_seed(1)
+    if functional:
+        inputs = keras.Input((WINDOW, 1))
+        model = keras.Model(inputs, keras.layers.Dense(1)(layer(3)(inputs)))
+    else:
+        model = keras.Sequential([keras.Input((WINDOW, 1)), layer(3), keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    X, y = make_windows(STD_SCALED, WINDOW)
+    history = model.fit(X, y, epochs=1, batch_size=64, verbose=0,
+                        validation_split=0.1 if validation else 0.0)
+    return model, history
+
+
+def _t5(build, **kwargs):
+    model, history = build(**kwargs)
+    return ex07.check_model(model, history, WINDOW)
+
+
+def _rmse7(lstm, snaive=None, forecast=None):
+    forecast = _on_test(GOOD6) if forecast is None else forecast
+    return ex07.check_rmse(lstm, snaive_rmse() if snaive is None else snaive, forecast)
+
+
+_GOOD_RMSE7 = rmse(TEST, GOOD6)
+_X, _Y = make_windows(STD_SCALED, WINDOW)
+
+TABLE07 = [
+    # task 1
+    Attempt(1, V, "data.load", lambda: ex07.check_load(load("elec_equip"))),
+    Attempt(1, V, "a copy", lambda: ex07.check_load(load("elec_equip").copy())),
+    Attempt(1, V, "renamed", lambda: ex07.check_load(load("elec_equip").rename("index"))),
+    Attempt(1, M, "the notebook's wine series", lambda: ex07.check_load(load("wine_sales")),
+            "wine"),
+    Attempt(1, M, "as a DataFrame", lambda: ex07.check_load(SERIES.to_frame()), "DataFrame"),
+    Attempt(1, M, "the last 24 months cut off", lambda: ex07.check_load(SERIES.iloc[:-24]),
+            "257 months"),
+    Attempt(1, M, "index reset", lambda: ex07.check_load(SERIES.reset_index(drop=True)), "dates"),
+    Attempt(1, M, "already scaled", lambda: ex07.check_load(SERIES / SERIES.max()), "values"),
+    Attempt(1, J, "placeholder", lambda: ex07.check_load(...), status=NOT_ATTEMPTED),
+    Attempt(1, J, "the name as a string", lambda: ex07.check_load("elec_equip")),
+    Attempt(1, J, "a number", lambda: ex07.check_load(257)),
+    # task 2
+    Attempt(2, V, "iloc", lambda: ex07.check_split(SERIES.iloc[:-24], SERIES.iloc[-24:])),
+    Attempt(2, V, "train_test_split without shuffling", lambda: ex07.check_split(
+        *train_test_split(SERIES, test_size=24, shuffle=False))),
+    Attempt(2, V, "by date labels", lambda: ex07.check_split(SERIES[:"2014-05"],
+                                                             SERIES["2014-06":])),
+    Attempt(2, V, "head and tail", lambda: ex07.check_split(SERIES.head(len(SERIES) - 24),
+                                                            SERIES.tail(24))),
+    Attempt(2, M, "test months also in train", lambda: ex07.check_split(SERIES, SERIES.iloc[-24:]),
+            "share dates"),
+    Attempt(2, M, "shuffled split", lambda: ex07.check_split(
+        *train_test_split(SERIES, test_size=24, random_state=0)), "shuffled"),
+    Attempt(2, M, "test first", lambda: ex07.check_split(SERIES.iloc[24:], SERIES.iloc[:24]),
+            "BEFORE"),
+    Attempt(2, M, "one test year", lambda: ex07.check_split(SERIES.iloc[:-12], SERIES.iloc[-12:]),
+            "last 24"),
+    Attempt(2, M, "plain arrays", lambda: ex07.check_split(SERIES.to_numpy()[:-24],
+                                                           SERIES.to_numpy()[-24:]), "Series"),
+    Attempt(2, J, "placeholders", lambda: ex07.check_split(..., ...), status=NOT_ATTEMPTED),
+    Attempt(2, J, "strings", lambda: ex07.check_split("train", "test")),
+    Attempt(2, J, "numbers", lambda: ex07.check_split(233, 24)),
+    # task 3
+    Attempt(3, V, "StandardScaler", lambda: ex07.check_scaling(STD, STD_SCALED)),
+    Attempt(3, V, "MinMaxScaler with fit_transform", lambda: (lambda sc: ex07.check_scaling(
+        sc, sc.fit_transform(TRAIN.to_frame()).ravel()))(MinMaxScaler())),
+    Attempt(3, V, "a column (n, 1)", lambda: ex07.check_scaling(
+        STD, STD.transform(TRAIN.to_numpy().reshape(-1, 1)))),
+    Attempt(3, M, "fitted on the whole series", lambda: ex07.check_scaling(
+        FULL, FULL.transform(TRAIN.to_numpy().reshape(-1, 1)).ravel()), "all the data"),
+    Attempt(3, M, "fitted on the test months", lambda: (lambda sc: ex07.check_scaling(
+        sc, sc.transform(TRAIN.to_numpy().reshape(-1, 1)).ravel()))(
+        StandardScaler().fit(TEST.to_numpy().reshape(-1, 1))), "test set"),
+    Attempt(3, M, "train_scaled not scaled", lambda: ex07.check_scaling(STD, TRAIN.to_numpy()),
+            "original units"),
+    Attempt(3, M, "the whole series scaled", lambda: ex07.check_scaling(
+        STD, STD.transform(SERIES.to_numpy().reshape(-1, 1)).ravel()), "training series"),
+    Attempt(3, M, "scaler never fitted", lambda: ex07.check_scaling(StandardScaler(), STD_SCALED),
+            "not fitted"),
+    Attempt(3, J, "placeholders", lambda: ex07.check_scaling(..., ...), status=NOT_ATTEMPTED),
+    Attempt(3, J, "a string", lambda: ex07.check_scaling("StandardScaler", STD_SCALED)),
+    Attempt(3, J, "numbers", lambda: ex07.check_scaling(1.0, 2.0)),
+    # task 4
+    Attempt(4, V, "make_windows", lambda: ex07.check_windows(WINDOW, *make_windows(
+        STD_SCALED, WINDOW), STD_SCALED)),
+    Attempt(4, V, "a loop, flat labels", lambda: ex07.check_windows(
+        WINDOW, windows(STD_SCALED)[0], STD_SCALED[WINDOW:], STD_SCALED)),
+    Attempt(4, V, "two years", lambda: ex07.check_windows(24, *make_windows(STD_SCALED, 24),
+                                                          STD_SCALED)),
+    Attempt(4, M, "windows over the test months too", lambda: ex07.check_windows(
+        WINDOW, *make_windows(STD.transform(SERIES.to_numpy().reshape(-1, 1))[:, 0], WINDOW),
+        STD_SCALED), "train_scaled only"),
+    Attempt(4, M, "half a year", lambda: ex07.check_windows(6, *make_windows(STD_SCALED, 6),
+                                                            STD_SCALED), "seasonal cycle"),
+    Attempt(4, M, "no feature axis", lambda: ex07.check_windows(WINDOW, _X[:, :, 0], _Y,
+                                                                STD_SCALED), "feature axis"),
+    Attempt(4, M, "unscaled windows", lambda: ex07.check_windows(
+        WINDOW, *make_windows(TRAIN.to_numpy(), WINDOW), STD_SCALED), "original units"),
+    Attempt(4, M, "label inside the window", lambda: ex07.check_windows(
+        WINDOW, _X, _X[:, -1, 0], STD_SCALED), "right AFTER"),
+    Attempt(4, J, "placeholders", lambda: ex07.check_windows(..., ..., ..., STD_SCALED),
+            status=NOT_ATTEMPTED),
+    Attempt(4, J, "window as a string", lambda: ex07.check_windows("12", _X, _Y, STD_SCALED)),
+    Attempt(4, J, "numbers", lambda: ex07.check_windows(WINDOW, 1, 2, STD_SCALED)),
+    # task 5
+    Attempt(5, V, "LSTM", lambda: _t5(_small_rnn, layer=keras.layers.LSTM)),
+    Attempt(5, V, "GRU", lambda: _t5(_small_rnn, layer=keras.layers.GRU)),
+    Attempt(5, V, "functional LSTM", lambda: _t5(_small_rnn, layer=keras.layers.LSTM,
+                                                 functional=True)),
+    Attempt(5, M, "no validation split", lambda: _t5(_small_rnn, layer=keras.layers.LSTM,
+                                                     validation=False), "validation"),
+    Attempt(5, M, "never trained", lambda: ex07.check_model(
+        (lambda m: (m.compile(optimizer="adam", loss="mse"), m)[1])(keras.Sequential(
+            [keras.Input((WINDOW, 1)), keras.layers.LSTM(2), keras.layers.Dense(1)])),
+        _small_rnn(keras.layers.LSTM)[1], WINDOW), "different model"),
+    Attempt(5, M, "no recurrent layer", lambda: ex07.check_model(
+        HAND, _small_rnn(keras.layers.LSTM)[1], WINDOW), "no recurrent layer"),
+    Attempt(5, M, "24 outputs", lambda: _t5(lambda: (lambda m: (m.compile(
+        optimizer="adam", loss="mse"), m, m.fit(_X[:, :, :], np.zeros((len(_X), 24)),
+                                                epochs=1, verbose=0, validation_split=0.1))[1:])(
+        keras.Sequential([keras.Input((WINDOW, 1)), keras.layers.LSTM(2),
+                          keras.layers.Dense(24)]))), "Dense(1)"),
+    Attempt(5, J, "placeholders", lambda: ex07.check_model(..., ..., WINDOW),
+            status=NOT_ATTEMPTED),
+    Attempt(5, J, "a string", lambda: ex07.check_model("LSTM", "history", WINDOW)),
+    Attempt(5, J, "a dict", lambda: ex07.check_model({"units": 32}, {"loss": [1.0]}, WINDOW)),
+    # task 6
+    Attempt(6, V, "solution's Series", lambda: _t6(_on_test(GOOD6))),
+    Attempt(6, V, "inverse_transform column", lambda: _t6(_on_test(STD.inverse_transform(
+        recursive_forecast(HAND, STD_SCALED, 24).reshape(-1, 1))))),
+    Attempt(6, V, "to_series after train", lambda: _t6(to_series(GOOD6, TRAIN.index))),
+    Attempt(6, V, "float32 values", lambda: _t6(_on_test(GOOD6.astype("float32")))),
+    Attempt(6, M, "teacher forcing on the test windows", lambda: _t6(_on_test(_forced())),
+            "TRUE values"),
+    Attempt(6, M, "seasonal-naive copy", lambda: _t6(_on_test(
+        TRAIN.to_numpy()[-12:][np.arange(24) % 12])), "seasonal-naive"),
+    Attempt(6, M, "from the first window", lambda: _t6(_on_test(inverse_scale(
+        STD, recursive_forecast(HAND, STD_SCALED[:WINDOW], 24)))), "FIRST"),
+    Attempt(6, M, "still scaled", lambda: _t6(_on_test(recursive_forecast(HAND, STD_SCALED, 24))),
+            "scaled"),
+    Attempt(6, M, "bare ndarray (the plot needs dates)", lambda: _t6(GOOD6), "without dates"),
+    Attempt(6, M, "positions instead of dates", lambda: _t6(pd.Series(GOOD6)), "test.index"),
+    Attempt(6, M, "a one-column DataFrame", lambda: _t6(_on_test(GOOD6).to_frame()), "DataFrame"),
+    Attempt(6, J, "placeholder", lambda: _t6(...), status=NOT_ATTEMPTED),
+    Attempt(6, J, "a string", lambda: _t6("forecast")),
+    Attempt(6, J, "a number", lambda: _t6(100.0)),
+    # task 7
+    Attempt(7, V, "metrics.rmse", lambda: _rmse7(_GOOD_RMSE7)),
+    Attempt(7, V, "numpy float32", lambda: _rmse7(np.float32(_GOOD_RMSE7))),
+    Attempt(7, V, "sklearn root of MSE", lambda: _rmse7(float(np.sqrt(
+        __import__("sklearn.metrics").metrics.mean_squared_error(TEST, GOOD6))))),
+    Attempt(7, M, "NaN from misaligned indexes", lambda: _rmse7(float(np.sqrt(
+        ((TEST - pd.Series(GOOD6)) ** 2).mean()))), "index"),
+    Attempt(7, M, "MSE", lambda: _rmse7(_GOOD_RMSE7 ** 2), "square root"),
+    Attempt(7, M, "MAE", lambda: _rmse7(float(np.mean(np.abs(TEST.to_numpy() - GOOD6)))),
+            "absolute"),
+    Attempt(7, M, "plain naive baseline", lambda: _rmse7(_GOOD_RMSE7, rmse(
+        TEST, np.repeat(TRAIN.iloc[-1], 24))), "plain naive"),
+    Attempt(7, M, "season 24", lambda: _rmse7(_GOOD_RMSE7, snaive_rmse(24)), "season"),
+    Attempt(7, J, "placeholders", lambda: _rmse7(..., ...), status=NOT_ATTEMPTED),
+    Attempt(7, J, "a string", lambda: _rmse7("3.2")),
+    Attempt(7, J, "a list", lambda: _rmse7([1.0, 2.0])),
+    # task 8
+    Attempt(8, V, "solution's to_series", lambda: _t8(_future())),
+    Attempt(8, V, "future_index and inverse_transform", lambda: _t8(pd.Series(
+        FULL.inverse_transform(recursive_forecast(_final(), FULL_SCALED, 12).reshape(-1, 1))[:, 0],
+        index=future_index(SERIES.index, 12)))),
+    Attempt(8, V, "MinMaxScaler on all", lambda: (lambda sc: _t8(_future(
+        scaler=sc, history=sc.transform(SERIES.to_frame().to_numpy())[:, 0]), scaler=sc))(
+        MinMaxScaler().fit(SERIES.to_numpy().reshape(-1, 1)))),
+    Attempt(8, V, "without passing the old model", lambda: ex07.check_future(
+        _future(), _final(), FULL)),
+    Attempt(8, M, "the old model, never retrained", lambda: _t8(_future(HAND), final=HAND),
+            "task 5"),
+    Attempt(8, M, "the old model's forecast", lambda: _t8(_future(HAND)), "task-5"),
+    Attempt(8, M, "the task-3 scaler", lambda: _t8(_future(scaler=STD, history=STD.transform(
+        SERIES.to_numpy().reshape(-1, 1))[:, 0]), scaler=STD), "training months only"),
+    Attempt(8, M, "the last 12 months copied", lambda: _t8(to_series(SERIES.to_numpy()[-12:],
+                                                                     SERIES.index)), "copied"),
+    Attempt(8, M, "a constant", lambda: _t8(to_series(np.full(12, SERIES.mean()), SERIES.index)),
+            "constant"),
+    Attempt(8, M, "from the end of the training months", lambda: _t8(to_series(
+        inverse_scale(FULL, recursive_forecast(_final(), FULL_SCALED[:-24], 12)),
+        SERIES.index)), "TRAINING months"),
+    Attempt(8, M, "on the test dates", lambda: _t8(pd.Series(_future().to_numpy(),
+                                                             index=TEST.index[:12])), "test"),
+    Attempt(8, M, "still scaled", lambda: _t8(to_series(recursive_forecast(
+        _final(), FULL_SCALED, 12), SERIES.index)), "scaled"),
+    Attempt(8, J, "placeholders", lambda: _t8(..., final=...), status=NOT_ATTEMPTED),
+    Attempt(8, J, "a string", lambda: _t8("next year")),
+    Attempt(8, J, "a number", lambda: _t8(100.0)),
+]
+
+
+@pytest.mark.parametrize("attempt", TABLE07, ids=ids(TABLE07))
+def test_attempt_table(attempt, monkeypatch):
+    monkeypatch.setenv("COURSE_FAST", "1")
+    assert judge(attempt) is None, judge(attempt)
+
+
+def test_attempt_table_covers_every_task():
+    assert too_thin(TABLE07) == {}
+    assert sorted({a.task for a in TABLE07}) == list(range(1, ex07.TASKS + 1))

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers.checks import Wrong, as_array, check, model_shape, require
+from helpers.checks import Wrong, as_array, as_number, check, model_shape, require, task_count
 from helpers.checks.forecast import (
+    expect_model_forecast,
     expect_near_baseline,
     expect_not_mse_or_mae,
     expect_scaler_fitted_on_train,
@@ -29,7 +30,6 @@ import numpy as np
 import pandas as pd
 
 EXERCISE = "07_monthly_sales"
-TASKS = 8
 
 DATASET = "elec_equip"
 N_ROWS = 257
@@ -66,18 +66,6 @@ def _fast() -> bool:
     from helpers.mode import fast_mode
 
     return fast_mode()
-
-
-def _as_number(value: Any, name: str) -> float:
-    if isinstance(value, bool):
-        raise Wrong(f"`{name}` should be a number, got {value!r}.")
-    try:
-        number = float(np.asarray(value, dtype="float64"))
-    except (TypeError, ValueError):
-        raise Wrong(f"`{name}` should be one number, got a {type(value).__name__}.") from None
-    if not np.isfinite(number):
-        raise Wrong(f"`{name}` is {number}: it should be a finite number.")
-    return number
 
 
 def _dates(value: Any, name: str) -> pd.DatetimeIndex:
@@ -291,66 +279,73 @@ def check_model(model: Any, history: Any, window: Any) -> str:
 # ---------------------------------------------------------------------------
 
 
-def _teacher_forced(model: Any, scaler: Any, window: int) -> np.ndarray | None:
-    """One-step predictions on windows that contain the true test values (the leak)."""
-    from helpers.windows import make_windows
+def _keras_model(model: Any, name: str) -> tuple:
+    """The input shape of a one-step Keras model reading (window, 1); Wrong otherwise."""
+    import keras
 
-    series = _series().to_numpy().reshape(-1, 1)
-    scaled = np.asarray(scaler.transform(series))[:, 0]
-    X, _ = make_windows(scaled[-(TEST_MONTHS + window) :], window)
-    X = X[:TEST_MONTHS]
-    pred = np.asarray(model.predict(X, verbose=0)).reshape(-1, 1)
-    return np.asarray(scaler.inverse_transform(pred))[:, 0]
+    if not isinstance(model, keras.Model):
+        raise Wrong(f"`{name}` should be the Keras model you trained, not a "
+                    f"{type(model).__name__}.")
+    inputs = model_shape(model, "input_shape")
+    if inputs is None or len(inputs) != 3 or not isinstance(inputs[1], int) or inputs[2] != 1:
+        raise Wrong(f"`{name}` reads inputs of shape {inputs}; it should read windows of "
+                    "shape (WINDOW, 1): build it with build_model(WINDOW).")
+    return inputs
 
 
 @check(EXERCISE, 6)
-def check_forecast(forecast: Any, model: Any = None, scaler: Any = None) -> str:
-    """Task 6: the recursive 24-month forecast, back in index units, on the test dates.
+def check_forecast(forecast: Any, model: Any, scaler: Any) -> str:
+    """Task 6: ``model``'s recursive 24-month forecast, in index units, as a Series on the test dates.
 
-    With ``model`` and ``scaler`` the check also recomputes the recursive forecast
-    and recognises one made from windows holding the true test values.
+    The check recomputes the recursive forecast from the end of the training months
+    with the student's own ``model`` and ``scaler`` and compares, so a copy of the
+    seasonal-naive forecast, one-step predictions on windows holding the true test
+    values, or a forecast started from the first window are recognised. The forecast
+    must be a Series on the test dates because the plot cell below draws it on them.
     """
     require(forecast, "forecast")
+    require(model, "model")
+    require(scaler, "scaler")
     ref_train, ref_test = reference_split()
+    if isinstance(forecast, pd.DataFrame):
+        raise Wrong("`forecast` is a DataFrame; the plot below draws one line per Series. "
+                    "Build a Series: pd.Series(values, index=test.index).")
     values = expect_unscaled_forecast(forecast, ref_test, "forecast")
-    if isinstance(forecast, pd.Series | pd.DataFrame):
-        if not isinstance(forecast.index, pd.DatetimeIndex) or \
-                not forecast.index.equals(ref_test.index):
-            first = forecast.index[0] if len(forecast.index) else None
-            raise Wrong(f"`forecast` is indexed from {first} but the test months are "
-                        f"{ref_test.index[0]:%Y-%m}..{ref_test.index[-1]:%Y-%m}: build it with "
-                        "pd.Series(values, index=test.index).")
     if np.allclose(values, ref_test.to_numpy()):
         raise Wrong("`forecast` equals the test values themselves; forecast them with the "
                     "model instead.")
-    inputs = model_shape(model, "input_shape")
-    if model is None or scaler is None or not hasattr(model, "predict") or \
-            inputs is None or len(inputs) != 3 or not isinstance(inputs[1], int):
-        return "24 forecast months, in index units, on the test dates."
-    from helpers.forecasting import inverse_scale, recursive_forecast
+    _keras_model(model, "model")
+    try:
+        history = np.asarray(scaler.transform(ref_train.to_numpy().reshape(-1, 1)),
+                             dtype="float64")[:, 0]
+    except Exception as err:  # an unfitted scaler, or not a scaler at all
+        from helpers.checks import describe_error
 
-    window = inputs[1]
-    try:
-        scaled = np.asarray(scaler.transform(ref_train.to_numpy().reshape(-1, 1)))[:, 0]
-        expected = inverse_scale(scaler, recursive_forecast(model, scaled, TEST_MONTHS))
-    except Exception as err:  # the model or scaler from the earlier tasks does not fit
-        raise Wrong(f"could not recompute the forecast with your `model` and `scaler` "
-                    f"({type(err).__name__}: {err}). Check tasks 3 and 5 first.") from None
-    tolerance = 1e-3 * max(1.0, float(np.mean(np.abs(expected))))
-    if np.allclose(values, expected, atol=tolerance):
-        return "the model's own recursive 24-month forecast, in index units, on the test dates."
-    try:
-        leaked = _teacher_forced(model, scaler, window)
-    except Exception:  # only a diagnosis: without it the generic hint below still applies
-        leaked = None
-    if leaked is not None and np.allclose(values, leaked, atol=tolerance):
-        raise Wrong("these are one-step predictions from windows that contain the TRUE test "
-                    "values, which a real forecast cannot see. Start from the end of "
-                    "train_scaled and feed each prediction back: recursive_forecast(model, "
-                    "train_scaled, 24).")
-    raise Wrong("`forecast` is not the recursive forecast of `model` from the end of the "
-                "training data: use recursive_forecast(model, train_scaled, 24), then "
-                "inverse_scale(scaler, ...).")
+        raise Wrong(f"could not scale the training months with your `scaler` "
+                    f"({describe_error(err)}). Check task 3 first.") from None
+    expect_model_forecast(values, model, scaler, history, ref_test, "forecast", season=SEASON)
+    if not isinstance(forecast, pd.Series):
+        raise Wrong(f"`forecast` holds the right values, but it is a {type(forecast).__name__} "
+                    "without dates, and the plot below needs them: "
+                    "pd.Series(values, index=test.index).")
+    if not isinstance(forecast.index, pd.DatetimeIndex) or \
+            not forecast.index.equals(ref_test.index):
+        first = forecast.index[0] if len(forecast.index) else None
+        raise Wrong(f"`forecast` holds the right values but is indexed from {first}, while "
+                    f"the test months are {ref_test.index[0]:%Y-%m}..{ref_test.index[-1]:%Y-%m}: "
+                    "build it with pd.Series(values, index=test.index).")
+    return "the model's own recursive 24-month forecast, in index units, on the test dates."
+
+
+def _rmse_number(value: Any, name: str) -> float:
+    """``as_number``, with a hint for the NaN that misaligned pandas indexes produce."""
+    if isinstance(value, float | np.floating) and np.isnan(value) or \
+            isinstance(value, pd.Series | pd.DataFrame) and value.size == 1 and \
+            bool(np.isnan(np.asarray(value, dtype="float64")).all()):
+        raise Wrong(f"`{name}` is NaN. Subtracting two pandas Series whose indexes differ "
+                    "(dates vs 0, 1, 2...) pairs them by index and leaves NaN: use "
+                    "metrics.rmse(test, forecast), or compare plain arrays.")
+    return as_number(value, name)
 
 
 # ---------------------------------------------------------------------------
@@ -370,14 +365,14 @@ def check_rmse(lstm_rmse: Any, snaive_rmse: Any, forecast: Any) -> str:
     if values.shape != truth.shape:
         raise Wrong(f"`forecast` has {values.size} values; task 6 needs {truth.size}.")
     errors = values - truth
-    score = _as_number(lstm_rmse, "lstm_rmse")
+    score = _rmse_number(lstm_rmse, "lstm_rmse")
     expected = float(np.sqrt(np.mean(errors**2)))
     if not np.isclose(score, expected, rtol=1e-6):
         expect_not_mse_or_mae(score, errors, "lstm_rmse", rtol=1e-6)
         raise Wrong(f"`lstm_rmse` = {score:.4g}, but the RMSE of your forecast against the "
                     f"test months is {expected:.4g}: use metrics.rmse(test, forecast).")
     baseline = reference_seasonal_naive_rmse()
-    naive = _as_number(snaive_rmse, "snaive_rmse")
+    naive = _rmse_number(snaive_rmse, "snaive_rmse")
     if not np.isclose(naive, baseline, rtol=1e-6):
         from helpers.baselines import naive_forecast, seasonal_naive_forecast
         from helpers.metrics import rmse
@@ -414,10 +409,51 @@ def check_rmse(lstm_rmse: Any, snaive_rmse: Any, forecast: Any) -> str:
 # ---------------------------------------------------------------------------
 
 
+def _scaler_on_all(full_scaler: Any) -> np.ndarray:
+    """``full_scaler.transform(series)``; Wrong unless it was fitted on the whole series."""
+    from helpers.checks.forecast import _learned_stats, _stats_of
+
+    series = _series().to_numpy().reshape(-1, 1)
+    learned = _learned_stats(full_scaler)
+    if learned is None:
+        if hasattr(full_scaler, "fit"):
+            raise Wrong("`full_scaler` is not fitted: fit it on the whole series, "
+                        "full_scaler.fit(series.to_numpy().reshape(-1, 1)).")
+        raise Wrong("`full_scaler` should be a scikit-learn scaler such as StandardScaler, "
+                    f"not a {type(full_scaler).__name__}.")
+    own = learned[1]
+    on_all = _stats_of(full_scaler, series)
+    if on_all is None or on_all.shape != own.shape or not np.allclose(on_all, own):
+        on_train = _stats_of(full_scaler, series[:-TEST_MONTHS])
+        if on_train is not None and on_train.shape == own.shape and np.allclose(on_train, own):
+            raise Wrong("`full_scaler` learned its statistics from the training months only "
+                        "(it is the task-3 scaler, or fitted like it). For the final forecast "
+                        "there is no test set left: fit a new scaler on the whole series.")
+        raise Wrong("`full_scaler` was not fitted on the whole series: "
+                    "full_scaler = StandardScaler().fit(series.to_numpy().reshape(-1, 1)).")
+    try:
+        return np.asarray(full_scaler.transform(series), dtype="float64")[:, 0]
+    except Exception as err:  # pragma: no cover - a fitted scaler transforms its own data
+        from helpers.checks import describe_error
+
+        raise Wrong(f"`full_scaler` could not transform the series ({describe_error(err)}).") \
+            from None
+
+
 @check(EXERCISE, 8)
-def check_future(future: Any) -> str:
-    """Task 8: a 12-month forecast after the last month of data, on dates 2016-06..2017-05."""
+def check_future(future: Any, final_model: Any, full_scaler: Any, model: Any = None) -> str:
+    """Task 8: the retrained model's 12-month forecast after the data, on 2016-06..2017-05.
+
+    The check recomputes ``inverse_scale(full_scaler, recursive_forecast(final_model,
+    scaled series, 12))`` with the student's objects, after checking that
+    ``full_scaler`` was fitted on the whole series and that ``final_model`` is a new,
+    trained model and not ``model``, the one trained on the training months in task 5.
+    """
+    from helpers.forecasting import inverse_scale, recursive_forecast
+
     require(future, "future")
+    require(final_model, "final_model")
+    require(full_scaler, "full_scaler")
     if not isinstance(future, pd.Series):
         values = as_array(future, "future")
         raise Wrong(f"`future` is a {type(future).__name__} of {values.size} values without "
@@ -436,16 +472,73 @@ def check_future(future: Any) -> str:
                         "and forecast from its last month, so the forecast starts 2016-06.")
         raise Wrong(f"`future` starts {index[0]:%Y-%m-%d}; the month after the data is "
                     f"{FUTURE_START:%Y-%m-%d}.")
-    expected = pd.date_range(FUTURE_START, periods=FUTURE_MONTHS, freq="MS")
-    if not index.equals(expected):
+    expected_dates = pd.date_range(FUTURE_START, periods=FUTURE_MONTHS, freq="MS")
+    if not index.equals(expected_dates):
         raise Wrong("the dates are not consecutive months starting 2016-06-01: build them with "
                     "future_index(series.index, 12).")
     values = as_array(future, "future")
     if not np.all(np.isfinite(values)):
         raise Wrong("`future` contains NaN or infinite values.")
-    level = float(_series().iloc[-24:].abs().mean())
+    series = _series()
+    level = float(series.iloc[-24:].abs().mean())
     if np.max(np.abs(values)) <= 3:
         raise Wrong(f"`future` is still in scaled units (around {np.mean(values):.2f}, while the "
                     f"index is around {level:.0f}): apply the scaler's inverse_transform.")
-    return (f"12 monthly forecasts from {FUTURE_START:%Y-%m} to {expected[-1]:%Y-%m}, "
-            "in index units.")
+    if np.allclose(values, series.to_numpy()[-FUTURE_MONTHS:], atol=1e-6):
+        raise Wrong("`future` is the last 12 months of data copied onto the next 12 dates "
+                    "(a seasonal-naive forecast), not your model's forecast.")
+    if np.ptp(values) < 1e-6:
+        raise Wrong("`future` is one constant value repeated; it should be the retrained "
+                    "model's recursive forecast.")
+    if model is not None and final_model is model:
+        raise Wrong("`final_model` is `model`, the network trained in task 5 without the "
+                    "last 24 months. Build a new one with build_model(WINDOW) and train it on "
+                    "the windows of the whole series.")
+    _keras_model(final_model, "final_model")
+    optimizer = getattr(final_model, "optimizer", None)
+    iterations = getattr(optimizer, "iterations", None)
+    if iterations is None or int(np.asarray(_numpy(iterations))) == 0:
+        raise Wrong("`final_model` has never been trained: fit it on the windows of the "
+                    "whole series (X_all, y_all) as in task 5.")
+    scaled = _scaler_on_all(full_scaler)
+    try:
+        expected = np.ravel(inverse_scale(full_scaler,
+                                          recursive_forecast(final_model, scaled, FUTURE_MONTHS)))
+    except Exception as err:  # the model does not fit the scaled series
+        from helpers.checks import describe_error
+
+        raise Wrong(f"could not recompute the forecast with `final_model` and `full_scaler` "
+                    f"({describe_error(err)}).") from None
+    tolerance = 1e-3 * max(1.0, float(np.mean(np.abs(expected))))
+    if np.allclose(values, expected, atol=tolerance):
+        return (f"final_model's recursive forecast of the 12 months {FUTURE_START:%Y-%m} to "
+                f"{expected_dates[-1]:%Y-%m}, in index units.")
+    diagnoses: list[tuple[str, Any]] = []
+    if model is not None and model is not final_model:
+        diagnoses.append((
+            "`future` is the forecast of `model`, the task-5 network that never saw the last "
+            "24 months; forecast with `final_model`, retrained on all the data.",
+            lambda: inverse_scale(full_scaler, recursive_forecast(model, scaled, FUTURE_MONTHS))))
+    diagnoses.append((
+        "`future` continues from the end of the TRAINING months (2014-05), not from the end "
+        "of the series: recursive_forecast(final_model, series_scaled, 12).",
+        lambda: inverse_scale(full_scaler, recursive_forecast(
+            final_model, scaled[:-TEST_MONTHS], FUTURE_MONTHS))))
+    for hint, make in diagnoses:
+        try:
+            candidate = np.ravel(make())
+        except Exception:  # only a diagnosis; the generic hint below still applies
+            continue
+        if np.allclose(values, candidate, atol=tolerance):
+            raise Wrong(hint)
+    raise Wrong("`future` is not the recursive forecast of `final_model` from the end of the "
+                "series: future_values = inverse_scale(full_scaler, recursive_forecast("
+                "final_model, series_scaled, 12)), then to_series(future_values, series.index).")
+
+
+def _numpy(value: Any) -> Any:
+    """A Keras variable's value as NumPy (plain values pass through)."""
+    return value.numpy() if hasattr(value, "numpy") else value
+
+
+TASKS = task_count(EXERCISE)
