@@ -247,3 +247,165 @@ def test_no_check_raises_on_junk(junk, parts, scaler, monkeypatch):
     ]
     for verdict in verdicts:
         assert verdict.status in (NOT_ATTEMPTED, WRONG)
+
+
+# --- attempt table: what students submit, and the verdict a teacher gives ---
+
+from helpers.checks.attempts import JUNK as J  # noqa: E402
+from helpers.checks.attempts import MISTAKE as M  # noqa: E402
+from helpers.checks.attempts import VALID as V  # noqa: E402
+from helpers.checks.attempts import Attempt, ids, judge, too_thin  # noqa: E402
+from helpers.windows import make_windows  # noqa: E402
+
+from sklearn.metrics import mean_absolute_error  # noqa: E402
+
+W = load("seattle_weather")
+TR, VA, TE = W.loc["2012":"2013"], W.loc["2014"], W.loc["2015"]
+SC = StandardScaler().fit(TR)
+
+
+def _scaled(frame, scaler=SC):
+    return pd.DataFrame(scaler.transform(frame), index=frame.index, columns=frame.columns)
+
+
+XW, YW = make_windows(_scaled(TR), window=WINDOW, horizon=1, targets="temp_max")
+X_TEST, _ = make_windows(pd.concat([_scaled(VA).iloc[-WINDOW:], _scaled(TE)]), window=WINDOW,
+                         horizon=1, targets="temp_max")
+_T = W["temp_max"]
+NAIVE = float(np.mean(np.abs(_T.loc["2015"] - _T.shift(1).loc["2015"])))
+_MODELS = {}
+
+
+def _model(functional=False):
+    import keras
+
+    if functional not in _MODELS:
+        keras.utils.set_random_seed(3)
+        if functional:
+            inputs = keras.Input(shape=(WINDOW, 4))
+            _MODELS[functional] = keras.Model(inputs, keras.layers.Dense(1)(
+                keras.layers.LSTM(4)(inputs)))
+        else:
+            _MODELS[functional] = lstm()
+    return _MODELS[functional]
+
+
+def _pred(model=None):
+    return np.asarray((model or _model()).predict(X_TEST, verbose=0), dtype="float64")
+
+
+def _celsius(scaled):
+    return scaled * SC.scale_[1] + SC.mean_[1]
+
+
+def _t4(mae, model=None):
+    return ex08.check_lstm(model or _model(), mae, X_TEST, TE, SC)
+
+
+TRUTH = TE["temp_max"].to_numpy()
+
+TABLE08 = [
+    # task 1
+    Attempt(1, V, "loc by year", lambda: ex08.check_split(TR, VA, TE, SC)),
+    Attempt(1, V, "by position", lambda: ex08.check_split(
+        W.iloc[:731], W.iloc[731:1096], W.iloc[1096:], StandardScaler().fit(W.iloc[:731]))),
+    Attempt(1, V, "boolean masks, fitted on an array", lambda: ex08.check_split(
+        W[W.index.year <= 2013], W[W.index.year == 2014], W[W.index.year == 2015],
+        StandardScaler().fit(W[W.index.year <= 2013].to_numpy()))),
+    Attempt(1, M, "scaler fitted on train + validation", lambda: ex08.check_split(
+        TR, VA, TE, StandardScaler().fit(pd.concat([TR, VA]))), "validation"),
+    Attempt(1, M, "scaler fitted on the test year", lambda: ex08.check_split(
+        TR, VA, TE, StandardScaler().fit(TE)), "test year"),
+    Attempt(1, M, "scaler fitted on everything", lambda: ex08.check_split(
+        TR, VA, TE, StandardScaler().fit(W)), "train"),
+    Attempt(1, M, "shuffled split", lambda: (lambda s: ex08.check_split(
+        s.iloc[:731], s.iloc[731:1096], s.iloc[1096:], StandardScaler().fit(s.iloc[:731])))(
+        W.sample(frac=1.0, random_state=1)), "shuffled"),
+    Attempt(1, M, "parts already scaled", lambda: ex08.check_split(
+        _scaled(TR), _scaled(VA), _scaled(TE), SC), "unscaled"),
+    Attempt(1, M, "MinMaxScaler", lambda: ex08.check_split(TR, VA, TE, MinMaxScaler().fit(TR)),
+            "StandardScaler"),
+    Attempt(1, J, "placeholders", lambda: ex08.check_split(..., ..., ..., ...),
+            status=NOT_ATTEMPTED),
+    Attempt(1, J, "year strings", lambda: ex08.check_split("2012", "2014", "2015", SC)),
+    Attempt(1, J, "numbers", lambda: ex08.check_split(731, 365, 365, 0)),
+    # task 2
+    Attempt(2, V, "make_windows", lambda: ex08.check_windows(XW, YW, TR, SC)),
+    Attempt(2, V, "by hand, flat labels", lambda: (lambda X, y: ex08.check_windows(
+        X, y[:, 0], TR, SC))(*window_by_hand(SC.transform(TR)))),
+    Attempt(2, V, "float64 arrays", lambda: ex08.check_windows(
+        np.asarray(XW, "float64"), np.asarray(YW, "float64"), TR, SC)),
+    Attempt(2, M, "windows over every year", lambda: ex08.check_windows(
+        *make_windows(_scaled(W), window=WINDOW, horizon=1, targets="temp_max"), TR, SC),
+            "training part only"),
+    Attempt(2, M, "raw values", lambda: ex08.check_windows(
+        *make_windows(TR, window=WINDOW, horizon=1, targets="temp_max"), TR, SC), "raw"),
+    Attempt(2, M, "label is today", lambda: ex08.check_windows(XW, XW[:, -1, 1], TR, SC),
+            "off by one"),
+    Attempt(2, M, "label in °C", lambda: ex08.check_windows(
+        XW, TR["temp_max"].to_numpy()[WINDOW:], TR, SC), "°C"),
+    Attempt(2, M, "all four labels", lambda: ex08.check_windows(
+        *make_windows(_scaled(TR), window=WINDOW, horizon=1), TR, SC), "one per variable"),
+    Attempt(2, M, "only temp_max as input", lambda: ex08.check_windows(
+        XW[:, :, 1:2], YW, TR, SC), "one variable per day"),
+    Attempt(2, J, "placeholders", lambda: ex08.check_windows(..., ..., TR, SC),
+            status=NOT_ATTEMPTED),
+    Attempt(2, J, "strings", lambda: ex08.check_windows("X", "y", TR, SC)),
+    Attempt(2, J, "numbers", lambda: ex08.check_windows(1, 2, TR, SC)),
+    # task 3
+    Attempt(3, V, "shift(1)", lambda: ex08.check_naive_mae(NAIVE)),
+    Attempt(3, V, "diff on the whole series", lambda: ex08.check_naive_mae(
+        _T.diff().loc["2015"].abs().mean())),
+    Attempt(3, V, "sklearn", lambda: ex08.check_naive_mae(mean_absolute_error(
+        _T.loc["2015"], _T.shift(1).loc["2015"]))),
+    Attempt(3, V, "numpy float32", lambda: ex08.check_naive_mae(np.float32(NAIVE))),
+    Attempt(3, M, "the validation year", lambda: ex08.check_naive_mae(
+        _T.diff().loc["2014"].abs().mean()), "validation year"),
+    Attempt(3, M, "364 days (shift inside 2015)", lambda: ex08.check_naive_mae(
+        TE["temp_max"].diff().abs().mean()), "364"),
+    Attempt(3, M, "RMSE", lambda: ex08.check_naive_mae(float(np.sqrt(
+        (_T.diff().loc["2015"] ** 2).mean()))), "squared"),
+    Attempt(3, M, "signed errors", lambda: ex08.check_naive_mae(_T.diff().loc["2015"].mean()),
+            "absolute"),
+    Attempt(3, M, "in scaled units", lambda: ex08.check_naive_mae(
+        _scaled(W)["temp_max"].diff().loc["2015"].abs().mean()), "scaled"),
+    Attempt(3, J, "placeholder", lambda: ex08.check_naive_mae(...), status=NOT_ATTEMPTED),
+    Attempt(3, J, "a string", lambda: ex08.check_naive_mae("2.5")),
+    Attempt(3, J, "the errors themselves", lambda: ex08.check_naive_mae(
+        _T.diff().loc["2015"].abs()), "one number"),
+    # task 4
+    Attempt(4, V, "solution's formula", lambda: _t4(float(np.mean(np.abs(
+        TRUTH - _celsius(_pred()[:, 0])))))),
+    Attempt(4, V, "inverse_transform of a padded array", lambda: _t4((lambda p: float(
+        mean_absolute_error(TRUTH, SC.inverse_transform(np.repeat(p, 4, axis=1))[:, 1])))(
+        _pred()))),
+    Attempt(4, V, "functional model", lambda: _t4(float(np.mean(np.abs(
+        TRUTH - _celsius(_pred(_model(True))[:, 0])))), model=_model(True))),
+    Attempt(4, V, "numpy float32", lambda: _t4(np.float32(np.mean(np.abs(
+        TRUTH - _celsius(_pred()[:, 0])))))),
+    Attempt(4, M, "the naive MAE copied", lambda: _t4(NAIVE), "naive"),
+    Attempt(4, M, "MAE on the validation year", lambda: _t4(float(np.mean(np.abs(
+        VA["temp_max"].to_numpy()[WINDOW:] - _celsius(_model().predict(
+            make_windows(_scaled(VA), window=WINDOW, horizon=1, targets="temp_max")[0],
+            verbose=0)[:, 0]))))), "model.predict(X_test)"),
+    Attempt(4, M, "in scaled units", lambda: _t4(float(np.mean(np.abs(
+        _scaled(TE)["temp_max"].to_numpy() - _pred()[:, 0])))), "scaled"),
+    Attempt(4, M, "inverse scaling with column 0", lambda: _t4(float(np.mean(np.abs(
+        TRUTH - (_pred()[:, 0] * SC.scale_[0] + SC.mean_[0]))))), "column"),
+    Attempt(4, M, "(365, 1) minus (365,)", lambda: _t4(float(np.mean(np.abs(
+        TRUTH - _celsius(_pred()))))), "broadcasting"),
+    Attempt(4, J, "placeholder", lambda: _t4(...), status=NOT_ATTEMPTED),
+    Attempt(4, J, "a string", lambda: _t4("2.1")),
+    Attempt(4, J, "a list of errors", lambda: _t4([2.0, 2.5])),
+]
+
+
+@pytest.mark.parametrize("attempt", TABLE08, ids=ids(TABLE08))
+def test_attempt_table(attempt, monkeypatch):
+    monkeypatch.setenv("COURSE_FAST", "1")
+    assert judge(attempt) is None, judge(attempt)
+
+
+def test_attempt_table_covers_every_task():
+    assert too_thin(TABLE08) == {}
+    assert sorted({a.task for a in TABLE08}) == list(range(1, ex08.TASKS + 1))

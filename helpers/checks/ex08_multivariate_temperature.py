@@ -18,6 +18,7 @@ from helpers.checks import (
     NotAttempted,
     Wrong,
     as_array,
+    as_number,
     check,
     expect_close,
     expect_shape,
@@ -226,25 +227,11 @@ def check_windows(X_train: Any, y_train: Any, train_df: Any, scaler: Any) -> str
 # --- task 3 -----------------------------------------------------------------
 
 
-def _as_number(value: Any, name: str) -> float:
-    try:
-        array = np.asarray(value, dtype="float64")
-    except (TypeError, ValueError):
-        raise Wrong(f"`{name}` should be one number, got {type(value).__name__}.") from None
-    if array.size != 1:
-        raise Wrong(f"`{name}` should be one number, got {array.size} values (shape "
-                    f"{array.shape}); average the errors into a single value.")
-    number = float(array.item())
-    if not np.isfinite(number):
-        raise Wrong(f"`{name}` should be a finite number, got {number!r}.")
-    return number
-
-
 @check(EXERCISE, 3)
 def check_naive_mae(naive_mae: Any) -> str:
     """Task 3: the test MAE (°C) of the common-sense forecast "tomorrow = today" over 2015."""
     require(naive_mae, "naive_mae")
-    value = _as_number(naive_mae, "naive_mae")
+    value = as_number(naive_mae, "naive_mae")
     expected = reference_naive_mae()
     tolerance = 5e-5
     if abs(value - expected) <= tolerance:
@@ -306,6 +293,9 @@ def _expect_own_mae(value: float, model: Any, X_test: Any, test_df: Any, scaler:
         "the naive forecast's MAE, not your model's": baseline,
         "in scaled units: turn the predictions back into °C (times scale_[1], plus mean_[1]) "
         "before comparing": float(np.mean(np.abs(truth - scaled))),
+        "in scaled units (scaled predictions against the scaled truth): turn the predictions "
+        "back into °C (times scale_[1], plus mean_[1]) and compare them with test_df's "
+        "temp_max": own / float(scale[column]),
         "measured with the statistics of another column: temp_max is column 1 of the scaler "
         "(scale_[1], mean_[1])": float(np.mean(np.abs(truth - (scaled * scale[0] + mean[0])))),
         "a broadcasting slip: subtracting a (365, 1) array from a (365,) one gives a "
@@ -359,7 +349,7 @@ def check_lstm(model: Any, lstm_mae: Any, X_test: Any = None, test_df: Any = Non
         kinds = ", ".join(type(layer).__name__ for layer in model.layers)
         raise Wrong(f"the model has no LSTM layer (its layers: {kinds}); use "
                     "keras.layers.LSTM(16).")
-    value = _as_number(lstm_mae, "lstm_mae")
+    value = as_number(lstm_mae, "lstm_mae")
     baseline = reference_naive_mae()
     if X_test is not None:
         _expect_own_mae(value, model, X_test, test_df, scaler, baseline)
