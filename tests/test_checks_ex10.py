@@ -540,3 +540,71 @@ def test_last_calibration_origin_ends_before_the_scored_months():
     reach = ex10.LAST_CAL_ORIGIN + pd.DateOffset(months=HORIZON)
     assert reach < ex10.SCORED_START == SCORED[0] + pd.DateOffset(months=1)
     assert reach + pd.DateOffset(months=1) == ex10.SCORED_START
+
+
+# --- a ✅ guarantees that the given cells after it run, whatever valid form the answer took ---
+
+def _exercise_cells():
+    from helpers import nbtools
+
+    path = nbtools.repo_root() / "exercises" / "10_forecast_uncertainty_exercise.ipynb"
+    return [c.source for c in nbtools.read(path).cells if c.cell_type == "code"]
+
+
+def _given(marker):
+    return next(source for source in _exercise_cells() if marker in source
+                and "YOUR CODE HERE" not in source)
+
+
+@pytest.fixture(scope="module")
+def setup_namespace():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    namespace: dict = {}
+    exec(_exercise_cells()[0], namespace)                   # the setup cell
+    exec(_given("def quantile_forecasts"), namespace)        # the data cell
+    return namespace
+
+
+def _run_given(namespace, marker, **answers):
+    import matplotlib.pyplot as plt
+
+    scope = dict(namespace, **answers)
+    exec(_given(marker), scope)
+    plt.close("all")
+    return scope
+
+
+@pytest.mark.parametrize("pinball", [pinball_maximum, pinball_where, pinball_keras])
+def test_task1_given_cell_runs(setup_namespace, pinball, capsys, fast_mode):
+    assert ex10.check_pinball(pinball)
+    _run_given(setup_namespace, "best constant", pinball=pinball)
+    assert "best constant" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("kind", ["functional", "two dense"])
+def test_task2_given_cell_runs(setup_namespace, kind, fast_mode):
+    loss = loss_where_list if kind == "functional" else PinballLoss()
+    model = head(kind, loss)
+    assert ex10.check_quantile_model(model, loss)
+    scope = _run_given(setup_namespace, "q_test = quantile_forecasts", model=model)
+    assert scope["q_test"].shape == (2, HORIZON, 3)
+
+
+@pytest.mark.parametrize(("coverage", "truth_after", "lower", "upper"), [
+    (cover(TRUTH), truth_loc, LOWER, UPPER),
+    (keras.ops.mean(keras.ops.cast((TRUTH >= LOWER) & (TRUTH <= UPPER), "float32")), truth_iloc,
+     pd.DataFrame(LOWER), pd.DataFrame(UPPER)),
+    ([cover(TRUTH)], truth_frame, LOWER.tolist(), UPPER.tolist()),
+])
+def test_task3_and_task4_given_cells_run(setup_namespace, coverage, truth_after, lower, upper,
+                                         capsys):
+    assert ex10.check_coverage(coverage, truth_after, lower, upper, Q_TEST)
+    _run_given(setup_namespace, "binomial standard errors", coverage_80=coverage)
+    right = float(k_th(scores_for(CAL)))
+    for margin in (right, keras.ops.convert_to_tensor(right), np.array([right]), [right]):
+        assert ex10.check_conformal(margin, scores_for(CAL), CAL, NET)
+        _run_given(setup_namespace, "lower_conf", coverage_80=coverage, truth_after=truth_after,
+                   lower_test=lower, upper_test=upper, margin=margin)
+    assert "conformal: coverage" in capsys.readouterr().out
