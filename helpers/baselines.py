@@ -30,6 +30,8 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
+# Classical forecasts with intervals live in helpers.intervals (notebook 10); re-exported here.
+from helpers.intervals import ets_intervals, sarima_intervals, seasonal_naive_intervals
 from helpers.validation import (
     CourseInputError,
     as_float_array,
@@ -46,6 +48,9 @@ __all__ = [
     "BacktestFold",
     "FitWarning",
     "adf_table",
+    "ets_intervals",
+    "sarima_intervals",
+    "seasonal_naive_intervals",
     "backtest_scores",
     "difference",
     "naive_forecast",

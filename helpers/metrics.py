@@ -17,12 +17,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+# Scores of interval and distribution forecasts live in helpers.intervals (notebook 10);
+# they are re-exported here so that every metric can be imported from one place.
+from helpers.intervals import (
+    coverage,
+    crps_from_samples,
+    crps_gaussian,
+    interval_score,
+    mean_width,
+    pinball_loss,
+)
 from helpers.validation import CourseInputError, as_float_array, check_no_nans, check_positive_int
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["evaluate", "mae", "mape", "mase", "per_horizon_errors", "rmse"]
+__all__ = ["coverage", "crps_from_samples", "crps_gaussian", "evaluate", "interval_score", "mae",
+           "mape", "mase", "mean_width", "per_horizon_errors", "pinball_loss", "rmse"]
 
 
 def _describe_dates(index: pd.Index) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from helpers.intervals import fan_chart
 from helpers.validation import CourseInputError, as_float_array, check_positive_int
 
 import matplotlib.pyplot as plt
@@ -24,7 +25,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-__all__ = ["bar_chart", "plot_forecast", "plot_per_horizon", "plot_training"]
+__all__ = ["bar_chart", "fan_chart", "plot_forecast", "plot_per_horizon", "plot_training"]
 
 # Line styles for forecasts, so they stay distinguishable in black and white.
 _FORECAST_STYLES = ["--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (8, 2)), (0, (1, 1))]

@@ -164,3 +164,14 @@ def test_samples_follow_the_quantiles():
         np.testing.assert_allclose(empirical[0], lo.to_numpy(), rtol=0.02)
         np.testing.assert_allclose(empirical[1], hi.to_numpy(), rtol=0.02)
     assert intervals.seasonal_naive_intervals(sales, 12, 12).samples is None
+
+
+def test_interval_helpers_are_reachable_from_metrics_plotting_and_baselines():
+    from helpers import baselines, metrics, plotting
+
+    for module, names in [(metrics, ["pinball_loss", "coverage", "interval_score", "crps_from_samples",
+                                     "crps_gaussian", "mean_width"]),
+                          (plotting, ["fan_chart"]),
+                          (baselines, ["seasonal_naive_intervals", "sarima_intervals", "ets_intervals"])]:
+        for name in names:
+            assert getattr(module, name) is getattr(intervals, name) and name in module.__all__
