@@ -288,3 +288,81 @@ def test_attempt_table(attempt, fast_mode):
 
 def test_table_covers_tasks_3_and_4():
     assert too_thin(TABLE06) == {}
+
+
+# --- attempt tables for tasks 1 and 2 ---
+
+def _t1(train, test, scaler=SCALER, train_scaled=TRAIN_SCALED):
+    return ex06.check_split(train, test, scaler, train_scaled, SERIES, N_TEST)
+
+
+def _fit_on(values):
+    return MinMaxScaler().fit(np.asarray(values).reshape(-1, 1))
+
+
+def _t2(window, X, y, model):
+    return ex06.check_model(window, X, y, model, TRAIN_SCALED)
+
+
+def _functional_rnn(window=24):
+    inputs = keras.Input(shape=(window, 1))
+    return keras.Model(inputs, keras.layers.Dense(1)(keras.layers.LSTM(8)(inputs)))
+
+
+_X24, _Y24 = windows(TRAIN_SCALED, 24)
+_X36, _Y36 = windows(TRAIN_SCALED, 36)
+_WHOLE = SCALER.transform(SERIES.to_numpy().reshape(-1, 1)).ravel()
+
+TABLE06_12 = [
+    # task 1
+    Attempt(1, V, "iloc and MinMaxScaler", lambda: _t1(TRAIN, TEST)),
+    Attempt(1, V, "train_test_split without shuffling", lambda: _t1(
+        *train_test_split(SERIES, test_size=N_TEST, shuffle=False))),
+    Attempt(1, V, "StandardScaler, scaled as a column", lambda: (lambda sc: _t1(
+        TRAIN, TEST, sc, sc.transform(TRAIN.to_frame().to_numpy())))(
+        __import__("sklearn.preprocessing").preprocessing.StandardScaler().fit(
+            TRAIN.to_numpy().reshape(-1, 1)))),
+    Attempt(1, M, "scaler fitted on the whole series", lambda: _t1(
+        TRAIN, TEST, _fit_on(SERIES), _fit_on(SERIES).transform(
+            TRAIN.to_numpy().reshape(-1, 1)).ravel()), "all the data"),
+    Attempt(1, M, "scaler fitted on the test hours", lambda: _t1(
+        TRAIN, TEST, _fit_on(TEST), _fit_on(TEST).transform(
+            TRAIN.to_numpy().reshape(-1, 1)).ravel()), "test set"),
+    Attempt(1, M, "shuffled split", lambda: _t1(
+        *train_test_split(SERIES, test_size=N_TEST, random_state=0)), "shuffled"),
+    Attempt(1, M, "test first", lambda: _t1(SERIES.iloc[N_TEST:], SERIES.iloc[:N_TEST]),
+            "FIRST part"),
+    Attempt(1, M, "train_scaled not scaled", lambda: _t1(TRAIN, TEST, SCALER, TRAIN.to_numpy()),
+            "still in the data's units"),
+    Attempt(1, J, "placeholders", lambda: _t1(..., ..., ..., ...), status=NOT_ATTEMPTED),
+    Attempt(1, J, "strings", lambda: _t1("train", "test", "minmax", "scaled")),
+    Attempt(1, J, "numbers", lambda: _t1(144, 48, 1, 2)),
+    # task 2
+    Attempt(2, V, "window of a day, column labels", lambda: _t2(24, _X24, _Y24, rnn())),
+    Attempt(2, V, "a day and a half, flat labels", lambda: _t2(36, _X36, _Y36[:, 0], rnn(36))),
+    Attempt(2, V, "functional LSTM", lambda: _t2(24, _X24, _Y24, _functional_rnn())),
+    Attempt(2, M, "windows cut over the test hours too", lambda: _t2(
+        24, *windows(_WHOLE, 24), rnn())),
+    Attempt(2, M, "half a day", lambda: _t2(12, *windows(TRAIN_SCALED, 12), rnn(12)),
+            "shorter than one cycle"),
+    Attempt(2, M, "no feature axis", lambda: _t2(24, _X24[:, :, 0], _Y24, rnn()), "feature axis"),
+    Attempt(2, M, "label inside the window", lambda: _t2(24, _X24, _X24[:, -1, :], rnn()),
+            "the hour right after each window"),
+    Attempt(2, M, "return_sequences on the last layer", lambda: _t2(
+        24, _X24, _Y24, rnn(sequences=True)), "return_sequences"),
+    Attempt(2, M, "no recurrent layer", lambda: _t2(24, _X24, _Y24, _near_seasonal_model()),
+            "no recurrent layer"),
+    Attempt(2, J, "placeholders", lambda: _t2(..., ..., ..., ...), status=NOT_ATTEMPTED),
+    Attempt(2, J, "window as a string", lambda: _t2("24", _X24, _Y24, rnn())),
+    Attempt(2, J, "numbers", lambda: _t2(24, 1, 2, 3)),
+]
+
+
+@pytest.mark.parametrize("attempt", TABLE06_12, ids=ids(TABLE06_12))
+def test_attempt_table_tasks_1_and_2(attempt, fast_mode):
+    assert judge(attempt) is None, judge(attempt)
+
+
+def test_tables_cover_every_task():
+    assert too_thin(TABLE06 + TABLE06_12) == {}
+    assert sorted({a.task for a in TABLE06 + TABLE06_12}) == list(range(1, ex06.TASKS + 1))
