@@ -371,6 +371,8 @@ TABLE10 = [
         head(loss=loss_sum_levels), loss_sum_levels)),
     Attempt(2, V, "a Loss subclass, two Dense layers", lambda: ex10.check_quantile_model(
         head("two dense", PinballLoss()), PinballLoss())),
+    Attempt(2, V, "loss given as a one-element list", lambda: ex10.check_quantile_model(
+        head(loss=[loss_good]), loss_good)),
     Attempt(2, M, "levels reversed", lambda: ex10.check_quantile_model(
         head(loss=loss_reversed), loss_reversed), "order (0.1, 0.5, 0.9)"),
     Attempt(2, M, "truth and forecast swapped", lambda: ex10.check_quantile_model(
@@ -455,6 +457,9 @@ TABLE10 = [
         k_th(scores_for(pd.DatetimeIndex(["2011-05-01", "2012-05-01", "2013-05-01"]))),
         scores_for(pd.DatetimeIndex(["2011-05-01", "2012-05-01", "2013-05-01"])),
         pd.DatetimeIndex(["2011-05-01", "2012-05-01", "2013-05-01"])), "every month"),
+    Attempt(4, M, "n counted in origins, not scores", t4(
+        np.sort(scores_for(CAL).ravel())[math.ceil((len(CAL) + 1) * (1 - ALPHA)) - 1],
+        scores_for(CAL)), "n counts the scores"),
     Attempt(4, M, "the largest score", t4(np.max(scores_for(CAL)), scores_for(CAL)), "wider"),
     Attempt(4, J, "placeholders", t4(..., ..., ...), status=NOT_ATTEMPTED),
     Attempt(4, J, "origins as one string", t4(1.0, scores_for(CAL), "2011-05")),

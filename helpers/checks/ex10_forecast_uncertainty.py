@@ -331,11 +331,14 @@ def check_quantile_model(model: Any, quantile_loss: Any) -> str:
         raise Wrong("the model is not compiled: model.compile(optimizer=..., "
                     "loss=quantile_loss).")
     loss = getattr(model, "loss", None)
+    if isinstance(loss, list | tuple) and len(loss) == 1:   # loss=[quantile_loss] works too
+        loss = loss[0]
     if loss is None or _is_builtin_loss(loss):
         raise Wrong(f"the model is compiled with loss={loss!r}; compile it with your pinball "
                     "loss, loss=quantile_loss, so each output learns its quantile.")
     if isinstance(loss, list | tuple | dict):
-        raise Wrong("the model has one output: compile it with a single loss, loss=quantile_loss.")
+        raise Wrong("the model has one output: compile it with a single loss, "
+                    "loss=quantile_loss.")
     _check_loss(loss, "the model's loss")
     if int(np.asarray(model.optimizer.iterations.value)) == 0:
         raise Wrong("the model has not been trained: call model.fit(X_train, y_train, ...). "
@@ -581,6 +584,12 @@ def check_conformal(margin: Any, cal_scores: Any, cal_origins: Any, model: Any) 
         raise Wrong(f"margin is a low quantile of the scores (level alpha = {ALPHA}); an 80 % "
                     f"interval needs the high one: the ceil((n + 1)(1 - alpha))-th smallest, "
                     f"here the {_ordinal(k)} of {n}.")
+    rows = len(origins)
+    k_rows = math.ceil((rows + 1) * (1 - ALPHA) - 1e-9)
+    if k_rows <= n and close(got, float(s[k_rows - 1])):
+        raise Wrong(f"margin is the {_ordinal(k_rows)} smallest score: n was taken as the "
+                    f"{rows} origins, but n counts the scores, {rows} origins x {HORIZON} "
+                    f"months = {n} (use cal_scores.size).")
     if got < low:
         raise Wrong(f"margin = {got:.4g} is below the {_ordinal(k)} smallest of your {n} scores "
                     f"({low:.4g}), so the interval would cover less than 80 %. Use the rank "
