@@ -168,7 +168,13 @@ def loss_no_return(y_true, y_pred):
 def head(kind="solution", loss=loss_good, fit=True, units=4, lr=0.01):
     """A small model as a student would build it, trained for one short epoch."""
     keras.utils.set_random_seed(0)
-    if kind == "functional":
+    if kind == "any length":
+        model = keras.Sequential([keras.Input(shape=(None, 1)), keras.layers.LSTM(units),
+                                  keras.layers.Dense(HORIZON * 3), keras.layers.Reshape((HORIZON, 3))])
+    elif kind == "input (12, 1)":
+        model = keras.Sequential([keras.Input(shape=(12, 1)), keras.layers.LSTM(units),
+                                  keras.layers.Dense(HORIZON * 3), keras.layers.Reshape((HORIZON, 3))])
+    elif kind == "functional":
         inputs = keras.Input(shape=(WINDOW, 1))
         hidden = keras.layers.LSTM(units)(inputs)
         outputs = keras.layers.Reshape((HORIZON, 3))(keras.layers.Dense(HORIZON * 3)(hidden))
@@ -373,6 +379,8 @@ TABLE10 = [
         head("two dense", PinballLoss()), PinballLoss())),
     Attempt(2, V, "loss given as a one-element list", lambda: ex10.check_quantile_model(
         head(loss=[loss_good]), loss_good)),
+    Attempt(2, V, "keras.Input(shape=(None, 1))", lambda: ex10.check_quantile_model(
+        head("any length"), loss_good)),
     Attempt(2, M, "levels reversed", lambda: ex10.check_quantile_model(
         head(loss=loss_reversed), loss_reversed), "order (0.1, 0.5, 0.9)"),
     Attempt(2, M, "truth and forecast swapped", lambda: ex10.check_quantile_model(
@@ -389,6 +397,8 @@ TABLE10 = [
         head("swapped axes", fit=False), loss_good), "swapped"),
     Attempt(2, M, "never trained", lambda: ex10.check_quantile_model(
         head(fit=False), loss_good), "not been trained"),
+    Attempt(2, M, "windows of 12 months", lambda: ex10.check_quantile_model(
+        head("input (12, 1)", fit=False), loss_good), "keras.Input(shape=(WINDOW, 1))"),
     Attempt(2, M, "no LSTM", lambda: ex10.check_quantile_model(head("no lstm"), loss_good),
             "recurrent"),
     Attempt(2, M, "loss forgot return", lambda: ex10.check_quantile_model(

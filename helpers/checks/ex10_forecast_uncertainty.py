@@ -307,13 +307,15 @@ def check_quantile_model(model: Any, quantile_loss: Any) -> str:
         raise Wrong("the model has no recurrent layer: put a keras.layers.LSTM between the "
                     "input and the Dense head.")
     shape_in = model_shape(model, "input_shape")
-    if shape_in is None or tuple(shape_in[1:]) != (WINDOW, 1):
+    if shape_in is not None and (len(shape_in) != 3 or shape_in[1] not in (WINDOW, None)
+                                 or shape_in[2] != 1):
         raise Wrong(f"the model reads inputs of shape {shape_in}; the windows are (batch, "
                     f"{WINDOW}, 1): start it with keras.Input(shape=(WINDOW, 1)).")
     try:
         out = np.asarray(model(np.zeros((2, WINDOW, 1), dtype="float32"), training=False))
     except Exception as err:
-        raise Wrong(f"the model fails on a batch of two windows: {describe_error(err)}") from None
+        raise Wrong(f"the model fails on a batch of two windows of shape ({WINDOW}, 1): "
+                    f"{describe_error(err)} Start it with keras.Input(shape=(WINDOW, 1)).") from None
     expected = (2, HORIZON, len(LEVELS))
     if out.shape != expected:
         hint = "."
