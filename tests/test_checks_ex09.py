@@ -313,3 +313,121 @@ def test_attempt_table(attempt):
 
 def test_table_covers_task_4():
     assert too_thin(TABLE09) == {}
+
+
+# --- attempt tables for tasks 1 to 3 ---
+
+import functools  # noqa: E402
+
+_W = load("seattle_weather")
+_TRAIN = _W.loc[:"2014"]
+_NEEDS = ["temp_max", "temp_min"]   # what the ADF test flags (asserted above)
+
+
+@functools.cache
+def _stationary():
+    frame = _TRAIN.copy()
+    frame[_NEEDS] = frame[_NEEDS].diff()
+    return frame.dropna()
+
+
+@functools.cache
+def _diff_var():
+    return _var(_stationary())
+
+
+def _t1(needs, stationary=None):
+    return ex09.check_stationarity(needs, _stationary() if stationary is None else stationary,
+                                   _TRAIN)
+
+
+def _t2(levels):
+    return ex09.check_var_forecast(levels, _TRAIN, HORIZON)
+
+
+def _t3(model):
+    return ex09.check_lstm_model(model, WINDOW, N_FEATURES)
+
+
+def _functional():
+    inputs = keras.Input(shape=(WINDOW, N_FEATURES))
+    return keras.Model(inputs, keras.layers.Dense(N_FEATURES)(keras.layers.LSTM(4)(inputs)))
+
+
+def _stacked():
+    return keras.Sequential([keras.Input(shape=(WINDOW, N_FEATURES)),
+                             keras.layers.LSTM(4, return_sequences=True), keras.layers.LSTM(4),
+                             keras.layers.Dense(N_FEATURES)])
+
+
+TABLE09_123 = [
+    # task 1
+    Attempt(1, V, "list, diff().dropna()", lambda: _t1(list(_NEEDS))),
+    Attempt(1, V, "tuple, shift, columns reordered", lambda: _t1(
+        ("temp_min", "temp_max"), (lambda f: f.assign(
+            temp_max=f.temp_max - f.temp_max.shift(1),
+            temp_min=f.temp_min - f.temp_min.shift(1)).iloc[1:])(
+            _TRAIN[["wind", "temp_min", "precipitation", "temp_max"]]))),
+    Attempt(1, V, "a pandas Index of names", lambda: _t1(_TRAIN.columns[[1, 2]])),
+    Attempt(1, M, "differenced over every year, test included", lambda: _t1(
+        _NEEDS, _W.assign(**{c: _W[c].diff() for c in _NEEDS}).dropna())),
+    Attempt(1, M, "the stationary columns named", lambda: _t1(["precipitation", "wind"]),
+            "already stationary"),
+    Attempt(1, M, "every column differenced", lambda: _t1(_NEEDS, _TRAIN.diff().dropna()),
+            "stationary already"),
+    Attempt(1, M, "NaN row kept", lambda: _t1(_NEEDS, _TRAIN.assign(
+        **{c: _TRAIN[c].diff() for c in _NEEDS})), "NaN"),
+    Attempt(1, M, "only the differenced columns kept", lambda: _t1(
+        _NEEDS, _TRAIN[_NEEDS].diff().dropna()), "keep the stationary ones"),
+    Attempt(1, M, "one name as a string", lambda: _t1("temp_max"), "list of column names"),
+    Attempt(1, J, "placeholders", lambda: _t1(..., ...), status=NOT_ATTEMPTED),
+    Attempt(1, J, "a number", lambda: _t1(2)),
+    Attempt(1, J, "a dict", lambda: _t1({"temp_max": True})),
+    # task 2
+    Attempt(2, V, "cumsum from the last training day", lambda: _t2(
+        _levels(_diff_var(), _TRAIN, _NEEDS))),
+    Attempt(2, V, "pandas cumsum, columns reordered", lambda: _t2((lambda d: d.assign(**{
+        c: _TRAIN[c].iloc[-1] + d[c].cumsum() for c in _NEEDS}))(_diff_var())[
+        ["wind", "temp_min", "temp_max", "precipitation"]])),
+    Attempt(2, V, "float32 values", lambda: _t2(_levels(_diff_var(), _TRAIN, _NEEDS).astype(
+        "float32"))),
+    Attempt(2, M, "VAR fitted on the test year too", lambda: _t2(_levels(_var(
+        _W.assign(**{c: _W[c].diff() for c in _NEEDS}).dropna().loc[:"2015-06"]), _TRAIN,
+        _NEEDS))),
+    Attempt(2, M, "still in differences", lambda: _t2(_diff_var()), "still differences"),
+    Attempt(2, M, "anchored on the first day", lambda: _t2(_diff_var().assign(**{
+        c: _TRAIN[c].iloc[0] + _diff_var()[c].cumsum() for c in _NEEDS})), "wrong level"),
+    Attempt(2, M, "fixed lag order", lambda: _t2(_levels(_var(_stationary(), ic=None), _TRAIN,
+                                                         _NEEDS)), "AIC"),
+    Attempt(2, M, "VAR on raw levels", lambda: _t2(_var(_TRAIN)), "raw levels"),
+    Attempt(2, M, "an array", lambda: _t2(_levels(_diff_var(), _TRAIN, _NEEDS).to_numpy()),
+            "DataFrame"),
+    Attempt(2, J, "placeholder", lambda: _t2(...), status=NOT_ATTEMPTED),
+    Attempt(2, J, "a string", lambda: _t2("VAR")),
+    Attempt(2, J, "a number", lambda: _t2(7)),
+    # task 3
+    Attempt(3, V, "Sequential", lambda: _t3(_model())),
+    Attempt(3, V, "functional", lambda: _t3(_functional())),
+    Attempt(3, V, "two stacked LSTMs", lambda: _t3(_stacked())),
+    Attempt(3, M, "one output", lambda: _t3(_model(outputs=1)), "1 unit"),
+    Attempt(3, M, "one input variable", lambda: _t3(_model(features=1)), "1 feature"),
+    Attempt(3, M, "return_sequences on the last LSTM", lambda: _t3(_model(sequences=True)),
+            "return_sequences"),
+    Attempt(3, M, "relu output", lambda: _t3(_model(activation="relu")), "linear"),
+    Attempt(3, M, "GRU instead of LSTM", lambda: _t3(_model(recurrent=keras.layers.GRU)),
+            "LSTM"),
+    Attempt(3, J, "placeholder", lambda: _t3(...), status=NOT_ATTEMPTED),
+    Attempt(3, J, "a string", lambda: _t3("LSTM(32)")),
+    Attempt(3, J, "a list of layers", lambda: _t3([keras.layers.LSTM(4), keras.layers.Dense(4)])),
+]
+
+
+@pytest.mark.parametrize("attempt", TABLE09_123, ids=ids(TABLE09_123))
+def test_attempt_table_tasks_1_to_3(attempt):
+    with threadpool_limits(limits=1, user_api="blas"):
+        assert judge(attempt) is None, judge(attempt)
+
+
+def test_tables_cover_every_task():
+    assert too_thin(TABLE09 + TABLE09_123) == {}
+    assert sorted({a.task for a in TABLE09 + TABLE09_123}) == list(range(1, ex09.TASKS + 1))
