@@ -60,6 +60,11 @@ class NotAttempted(Exception):
     """Raised inside a check when the answer is still the placeholder."""
 
 
+def _shown(value: Any) -> str:
+    """How a placeholder is written in the exercise: ``...`` rather than ``Ellipsis``."""
+    return "..." if value is Ellipsis else repr(value)
+
+
 def is_placeholder(value: Any) -> bool:
     """True for the values exercise stubs use: ``...``, ``None`` and ``NotImplemented``."""
     return value is Ellipsis or value is None or value is NotImplemented
@@ -68,7 +73,7 @@ def is_placeholder(value: Any) -> bool:
 def require(value: Any, name: str) -> Any:
     """Raise :class:`NotAttempted` when ``value`` is a placeholder; else return it."""
     if is_placeholder(value):
-        raise NotAttempted(f"`{name}` is still `{value!r}`. Write your code under # YOUR CODE HERE.")
+        raise NotAttempted(f"`{name}` is still `{_shown(value)}`. Write your code under # YOUR CODE HERE.")
     return value
 
 
@@ -203,7 +208,7 @@ def as_array(value: Any, name: str) -> np.ndarray:
 def as_number(value: Any, name: str) -> float:
     """One finite number from an int, float, NumPy scalar, 0-d array or 1-element tensor."""
     if is_placeholder(value):
-        raise NotAttempted(f"`{name}` is still `{value!r}`. Write your code under # YOUR CODE HERE.")
+        raise NotAttempted(f"`{name}` is still `{_shown(value)}`. Write your code under # YOUR CODE HERE.")
     if isinstance(value, bool | np.bool_) or isinstance(value, str | bytes):
         raise Wrong(f"`{name}` should be a number, not {value!r}.")
     if hasattr(value, "numpy") and callable(value.numpy):
@@ -225,7 +230,7 @@ def as_number(value: Any, name: str) -> float:
 def as_int(value: Any, name: str) -> int:
     """A whole number from an int, NumPy integer or a float such as 12.0."""
     if is_placeholder(value):
-        raise NotAttempted(f"`{name}` is still `{value!r}`. Write your code under # YOUR CODE HERE.")
+        raise NotAttempted(f"`{name}` is still `{_shown(value)}`. Write your code under # YOUR CODE HERE.")
     number = as_number(value, name)
     if number != int(number):
         raise Wrong(f"`{name}` should be a whole number, got {value!r}.")
@@ -235,7 +240,7 @@ def as_int(value: Any, name: str) -> int:
 def as_shape(value: Any, name: str) -> tuple[int, ...]:
     """A shape given as a tuple, list, array or TensorShape -> a tuple of ints."""
     if is_placeholder(value):
-        raise NotAttempted(f"`{name}` is still `{value!r}`. Write your code under # YOUR CODE HERE.")
+        raise NotAttempted(f"`{name}` is still `{_shown(value)}`. Write your code under # YOUR CODE HERE.")
     if getattr(value, "ndim", 0) > 1:
         raise Wrong(f"`{name}` is an array or tensor of shape {tuple(value.shape)}; give only "
                     "its shape, a tuple of ints: tuple(output.shape).")
