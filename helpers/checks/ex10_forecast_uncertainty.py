@@ -188,7 +188,7 @@ def check_pinball(pinball: Any) -> str:
         diff = np.asarray(y, dtype="float64") - np.asarray(f, dtype="float64")
         if q != 0.5 and close(got, reference_pinball(y, f, 1 - q), rtol=1e-5, atol=1e-6):
             raise Wrong(f"{call} gives the loss of the {1 - q:g} quantile: q and 1 - q are "
-                        "swapped. When the truth is ABOVE the forecast (y - f > 0) the cost is "
+                        "swapped (or y and f). When the truth is ABOVE the forecast (y - f > 0) the cost is "
                         "q * (y - f); below it, (1 - q) * (f - y).")
         if close(got, float(np.mean(np.abs(diff))), rtol=1e-5):
             raise Wrong(f"{call} is the mean absolute error: q is ignored. Weight the errors "
@@ -572,9 +572,12 @@ def check_conformal(margin: Any, cal_scores: Any, cal_origins: Any, model: Any) 
     n = scores.size
     k = math.ceil((n + 1) * (1 - ALPHA) - 1e-9)
     if low - tol <= got <= high + tol:
+        which = f"the {_ordinal(k)} smallest score" if abs(got - low) <= tol else \
+            f"above the {_ordinal(k)} smallest score but not above the next one (a valid, " \
+            "slightly wider margin, as np.quantile(..., method='higher') gives)"
         return (f"{n} calibration scores from {len(origins)} origins ({origins[0]:%Y-%m}.."
-                f"{origins[-1]:%Y-%m}), all before the scored months; the margin is the "
-                f"{_ordinal(k)} smallest score, {got:+.2f} index points.")
+                f"{origins[-1]:%Y-%m}), all before the scored months; the margin, "
+                f"{got:+.2f} index points, is {which}.")
     leak_low, leak_high = margin_bounds(test_scores)
     if leak_low - tol <= got <= leak_high + tol:
         raise Wrong("margin is the conformal margin of the SCORED forecasts: a leak. Compute it "
