@@ -3,7 +3,7 @@
 #   make test       lint + unit tests + every notebook (fast mode), in parallel
 #   make lock       regenerate requirements.txt (every package, hashes) from requirements.in
 #   make test-latest  canary: newest releases of the top-level packages, whole suite (not CI)
-#   make lint       ruff over helpers, tests, data and the notebooks
+#   make lint       ruff over helpers, tools, tests, data and the notebooks
 #   make exercises  regenerate exercises/ from solutions/ (and the course maps)
 #   make map        rewrite the course map in README.md and 00_start_here
 #   make results    run every notebook and solution in full mode -> results/RESULTS.md
@@ -63,7 +63,7 @@ lab: env
 	$(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_start_here.ipynb
 
 lint: env
-	$(BIN)/ruff check helpers tests data $(NOTEBOOK_DIRS)
+	$(BIN)/ruff check helpers tools tests data $(NOTEBOOK_DIRS)
 
 # Two pytest workers share two cores: one BLAS thread each avoids oversubscription,
 # which makes statsmodels fits (SARIMAX/VARMAX) many times slower.
@@ -94,7 +94,7 @@ test-latest: env
 		$(LATEST)/bin/python -m pip freeze | $(LATEST)/bin/python -c '$(LOCK_DIFF)'; \
 	fi
 	@status=0; \
-	$(LATEST)/bin/ruff check helpers tests data $(NOTEBOOK_DIRS) || status=1; \
+	$(LATEST)/bin/ruff check helpers tools tests data $(NOTEBOOK_DIRS) || status=1; \
 	COURSE_FAST=1 MPLBACKEND=Agg OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 		$(LATEST)/bin/python -m pytest -n $(JOBS) --dist loadfile -p no:cacheprovider \
 		--nbval-lax --nbval-cell-timeout=600 --ignore=tests/test_lock.py \
@@ -111,28 +111,28 @@ unit: env
 	$(BIN)/python -m pytest tests
 
 exercises: env
-	$(BIN)/python -m helpers.exercises
-	$(BIN)/python -m helpers.nbtools map
+	$(BIN)/python -m tools.exercises
+	$(BIN)/python -m tools.nbtools map
 
 map: env
-	$(BIN)/python -m helpers.nbtools map
+	$(BIN)/python -m tools.nbtools map
 
 clean-venv:
 	rm -rf $(VENV)
 
 clean: env
-	$(BIN)/python -m helpers.nbtools clean
+	$(BIN)/python -m tools.nbtools clean
 
 results: env
-	$(BIN)/python -m helpers.runner results
+	$(BIN)/python -m tools.runner results
 
 html: env
-	$(BIN)/python -m helpers.runner html
+	$(BIN)/python -m tools.runner html
 
 slides: env
-	$(BIN)/python -m helpers.runner slides
+	$(BIN)/python -m tools.runner slides
 
 # JOBS defaults to the number of cores here unless given on the command line or environment.
 grade: env
 	@test -n "$(EXERCISE)" && test -n "$(SUBMISSIONS)" && test -n "$(OUT)" || { echo "usage: make grade EXERCISE=NN SUBMISSIONS=dir OUT=dir [JOBS=N] [FULL=1]" >&2; exit 2; }
-	$(BIN)/python -m helpers.grading --exercise $(EXERCISE) --submissions $(SUBMISSIONS) --out $(OUT) $(if $(filter-out file,$(origin JOBS)),--jobs $(JOBS)) $(if $(FULL),--full)
+	$(BIN)/python -m tools.grading --exercise $(EXERCISE) --submissions $(SUBMISSIONS) --out $(OUT) $(if $(filter-out file,$(origin JOBS)),--jobs $(JOBS)) $(if $(FULL),--full)

@@ -560,7 +560,7 @@ def test_last_calibration_origin_ends_before_the_scored_months():
 # --- a ✅ guarantees that the given cells after it run, whatever valid form the answer took ---
 
 def _exercise_cells():
-    from helpers import nbtools
+    from tools import nbtools
 
     path = nbtools.repo_root() / "exercises" / "10_forecast_uncertainty_exercise.ipynb"
     return [c.source for c in nbtools.read(path).cells if c.cell_type == "code"]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from helpers import exercises, nbtools
-from helpers.exercises import ExerciseMarkupError, generate, strip_solution
-
 import nbformat
 import pytest
+
+from tools import exercises, nbtools
+from tools.exercises import ExerciseMarkupError, generate, strip_solution
 
 ROOT = nbtools.repo_root()
 SOLUTIONS = exercises.solution_paths()

@@ -14,11 +14,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers import checks, grading
-from helpers.validation import CourseInputError
+from helpers import checks
 
 import nbformat
 import pytest
+
+from tools import CourseInputError, grading
 
 ROOT = grading.ROOT
 EXERCISE = ROOT / "exercises" / "01_rnn_basics_exercise.ipynb"

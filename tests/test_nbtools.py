@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from helpers import nbtools
-
 import nbformat
+
+from tools import nbtools
 
 SCRIPT = """\
 # %% [markdown]

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from helpers import nbtools
+from tools import nbtools
 
 SCRIPT = """
 import helpers

@@ -6,10 +6,11 @@ import re
 import subprocess
 import sys
 
-from helpers import nbtools
 from helpers.environment import read_pins
 
 import pytest
+
+from tools import nbtools
 
 ROOT = nbtools.repo_root()
 NOTEBOOKS = nbtools.course_notebooks()

@@ -1,4 +1,4 @@
-"""Published results, the RESULTS.md rendering, and the committed results files."""
+"""Publishing a notebook's results (helpers.results); the rendering is in test_report.py."""
 
 from __future__ import annotations
 
@@ -6,25 +6,13 @@ import json
 from pathlib import Path
 
 import helpers  # noqa: F401
-from helpers import nbtools
-from helpers.results import (
-    HEADLINE_END,
-    HEADLINE_START,
-    RESULTS_ENV,
-    check_periods,
-    publish,
-    render_headline,
-    render_markdown,
-    table_to_json,
-    update_readme,
-)
+from helpers.results import RESULTS_ENV, publish, table_to_json
 from helpers.validation import CourseInputError
 
 import numpy as np
 import pandas as pd
 import pytest
 
-ROOT = nbtools.repo_root()
 PERIODS = {"selection": {"on": "settings by validation RMSE", "start": "1990-01", "end": "1992-08"},
            "test": {"start": "1993-09", "end": "1994-08"}}
 TABLE = pd.DataFrame(
@@ -114,63 +102,3 @@ def test_publish_refuses_infinite_values_and_writes_valid_json(tmp_path, monkeyp
                 baselines=["SARIMA"], **PERIODS)
     _publish(**PERIODS)
     json.loads((tmp_path / "n.json").read_text())
-
-
-def test_update_readme_accepts_a_str_path(tmp_path):
-    readme = tmp_path / "README.md"
-    readme.write_text(f"a\n{HEADLINE_START}\n{HEADLINE_END}\n")
-    assert update_readme(str(readme), {"machine": {}, "notebooks": {}}) is True
-
-
-def test_render_markdown_shows_times_and_tables():
-    record = publish("notebooks/07_x.ipynb", TABLE, dataset="wine", split="last 12", horizon=12,
-                     metric="RMSE", baselines=["seasonal naive"], seeds=[1, 2], **PERIODS)
-    text = render_markdown({"machine": {"cpu cores": 2}, "total_wall_time_s": 600,
-                            "notebooks": {"notebooks/07_x.ipynb": {
-                                "status": "ok", "wall_time_s": 120.0, "published": [record]}}})
-    assert "| `notebooks/07_x.ipynb` | ok | 120 |" in text
-    assert "| LSTM | 2,600 | 160.2 |" in text
-    assert "| SARIMA | 2,500 | 0 |" in text  # whole numbers print without decimals
-    assert "10.0 min" in text
-    assert ("Chosen on: settings by validation RMSE (1990-01 to 1992-08). Scored once on the test "
-            "period: 1993-09 to 1994-08.") in text
-
-
-RESULTS_JSON = ROOT / "results" / "results.json"
-
-
-@pytest.mark.skipif(not RESULTS_JSON.exists(), reason="no results committed yet (make results)")
-def test_committed_results_are_in_sync_and_complete():
-    data = json.loads(RESULTS_JSON.read_text())
-    assert (ROOT / "results" / "RESULTS.md").read_text() == render_markdown(data), \
-        "results/RESULTS.md is not the rendering of results.json: re-run `make results`"
-    assert data["mode"] == "full"
-    forecasting = [
-        str(p.relative_to(ROOT)) for p in sorted((ROOT / "notebooks").glob("*.ipynb"))
-        if "results.publish(" in p.read_text() or "publish(" in p.read_text()
-    ]
-    for name in forecasting:
-        assert name in data["notebooks"], f"{name} is missing from results.json"
-        assert data["notebooks"][name]["published"], f"{name} published no table"
-        assert data["notebooks"][name]["status"] == "ok"
-        for record in data["notebooks"][name]["published"]:
-            check_periods(record["selection"], record["test"])
-    readme = (ROOT / "README.md").read_text()
-    assert render_headline(data) in readme, "README's results section is stale: run `make results`"
-
-
-def test_readme_has_a_results_section():
-    readme = (ROOT / "README.md").read_text()
-    assert HEADLINE_START in readme and HEADLINE_END in readme
-
-
-def test_update_readme_replaces_only_the_section(tmp_path):
-    readme = tmp_path / "README.md"
-    readme.write_text(f"intro\n{HEADLINE_START}\nold\n{HEADLINE_END}\noutro\n")
-    data = {"machine": {"cpu cores": 2, "platform": "Linux", "python": "3.11"},
-            "total_wall_time_s": 60, "notebooks": {}}
-    assert update_readme(readme, data) is True
-    text = readme.read_text()
-    assert text.startswith("intro\n") and text.endswith("outro\n") and "old" not in text
-    assert "2 CPU cores" in text
-    assert update_readme(readme, data) is False

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 
 import helpers  # noqa: F401
-from helpers import nbtools, runner
 
 import pytest
+
+from tools import nbtools, runner
 
 ROOT = nbtools.repo_root()
 

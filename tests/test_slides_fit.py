@@ -9,9 +9,10 @@ the reason, and the CSS test below still runs everywhere.
 from __future__ import annotations
 
 import helpers  # noqa: F401
-from helpers import nbtools, runner
 
 import pytest
+
+from tools import nbtools, runner
 
 ROOT = nbtools.repo_root()
 # The longest deck: its Summary slide used to lose its last line.

@@ -1,6 +1,6 @@
 """Grade a class: run every submitted exercise notebook in isolation and tabulate the verdicts.
 
-``python -m helpers.grading --exercise 01 --submissions DIR --out DIR [--jobs N] [--full]``
+``python -m tools.grading --exercise 01 --submissions DIR --out DIR [--jobs N] [--full]``
 (or ``make grade EXERCISE=01 SUBMISSIONS=DIR OUT=DIR``) grades every ``*.ipynb`` in
 ``DIR``; the student id is the file name without ``.ipynb``. It writes
 
@@ -30,7 +30,9 @@ How one submission is graded (in a worker process of its own, ``--jobs`` at a ti
    turns every task of that submission into ``error`` with the reason.
 
 This module imports only the standard library at import time; nbclient/nbformat are
-imported where they are used, and TensorFlow only ever runs in the kernels.
+imported where they are used. The grader's own process never imports ``helpers`` or
+TensorFlow: the check registry is read in a child process (:func:`registry_of`), and
+TensorFlow otherwise only runs in the kernels.
 """
 
 from __future__ import annotations
@@ -132,7 +134,7 @@ def find_exercise(number: str, root: Path = ROOT) -> tuple[str, Path, str]:
 
     ``"1"``, ``"01"`` and ``"01_rnn_basics"`` all name exercise ``01_rnn_basics``.
     """
-    from helpers.validation import CourseInputError
+    from tools import CourseInputError
 
     text = str(number).strip()
     match = re.fullmatch(r"(\d{1,2})(_[a-z0-9_]+)?", text)
@@ -173,9 +175,9 @@ def check_calls(notebook: Path, module: str, registry: dict[str, int]) -> list[C
     :func:`helpers.checks.registered`). A check cell is a top-level expression
     ``alias.check_something(...)`` where ``alias`` is bound to the check module.
     """
-    from helpers.validation import CourseInputError
-
     import nbformat
+
+    from tools import CourseInputError
 
     nb = nbformat.read(str(notebook), as_version=4)
     aliases: set[str] = set()
@@ -204,14 +206,33 @@ def check_calls(notebook: Path, module: str, registry: dict[str, int]) -> list[C
     return [calls[t] for t in sorted(calls)]
 
 
-def registry_of(module: str, exercise: str) -> dict[str, int]:
-    """``{check function name: task}`` from the course's check registry."""
-    import importlib
+# Runs in a child process: importing the checks imports ``helpers`` and so TensorFlow,
+# which the grader's own process never does.
+_REGISTRY_PROBE = (
+    "import importlib, json, sys\n"
+    "from helpers import checks\n"
+    "importlib.import_module(sys.argv[1])\n"
+    "found = {f.__name__: task for (_, task), f in checks.registered(sys.argv[2]).items()}\n"
+    "print('registry:' + json.dumps(found))\n"
+)
 
-    from helpers import checks
 
-    importlib.import_module(module)
-    return {func.__name__: task for (_, task), func in checks.registered(exercise).items()}
+def registry_of(module: str, exercise: str, root: Path = ROOT) -> dict[str, int]:
+    """``{check function name: task}`` from the course's check registry.
+
+    The check module is imported in a child process started in ``root`` (it imports
+    ``helpers`` and TensorFlow); only its registry comes back, as JSON.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(PYTHONPATH=str(root), TF_CPP_MIN_LOG_LEVEL=env.get("TF_CPP_MIN_LOG_LEVEL", "3"))
+    done = subprocess.run([sys.executable, "-c", _REGISTRY_PROBE, module, exercise],
+                          cwd=root, env=env, capture_output=True, text=True, timeout=600,
+                          check=False)
+    found = [line for line in done.stdout.splitlines() if line.startswith("registry:")]
+    if done.returncode != 0 or not found:
+        tail = "\n".join(done.stderr.strip().splitlines()[-5:])
+        raise RuntimeError(f"could not read the checks registered by {module}:\n{tail}")
+    return {name: int(task) for name, task in json.loads(found[-1][len("registry:"):]).items()}
 
 
 # --------------------------------------------------------------------------- isolation
@@ -665,17 +686,17 @@ def grade(exercise: str, submissions: Path, out: Path, jobs: int | None = None,
           root: Path = ROOT) -> list[tuple[str, int, str, str]]:
     """Grade every ``*.ipynb`` in ``submissions``; write grades.csv and summary.md to ``out``.
 
-    Returns the rows of grades.csv. Raises :class:`helpers.validation.CourseInputError`
+    Returns the rows of grades.csv. Raises :class:`tools.CourseInputError`
     for an unknown exercise or a missing submissions folder.
     """
-    from helpers.validation import CourseInputError
+    from tools import CourseInputError
 
     submissions, out = Path(submissions), Path(out)
     if not submissions.is_dir():
         raise CourseInputError(f"--submissions {submissions} is not a folder: collect the "
                                "notebooks into one folder, one file per student.")
     exercise_id, notebook, module = find_exercise(exercise, root)
-    registry = registry_of(module, exercise_id)
+    registry = registry_of(module, exercise_id, root)
     calls = check_calls(notebook, module, registry)
     tasks = [c.task for c in calls]
     files = sorted(p for p in submissions.glob("*.ipynb") if p.is_file())
@@ -728,9 +749,9 @@ def grade(exercise: str, submissions: Path, out: Path, jobs: int | None = None,
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m helpers.grading --exercise NN --submissions DIR --out DIR``."""
+    """Command line: ``python -m tools.grading --exercise NN --submissions DIR --out DIR``."""
     parser = argparse.ArgumentParser(
-        prog="python -m helpers.grading",
+        prog="python -m tools.grading",
         description="Run every submitted exercise notebook in isolation and tabulate the "
                     "verdicts of the exercise's checks.")
     parser.add_argument("--exercise", required=True, help="exercise number, e.g. 01")
@@ -750,7 +771,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="output a notebook may print before it is stopped")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
-    from helpers.validation import CourseInputError
+    from tools import CourseInputError
 
     if args.jobs is not None and args.jobs < 1:
         parser.error("--jobs must be 1 or more")

@@ -1,15 +1,19 @@
 """Run the whole course headless: ``make results``, ``make html`` and ``make slides``.
 
-* ``python -m helpers.runner results`` executes every notebook in
+* ``python -m tools.runner results`` executes every notebook in
   ``notebooks/`` and ``solutions/`` in **full mode**, one after another, with a
   progress bar; it records each notebook's wall time and the tables the
   notebooks publish (see :mod:`helpers.results`) in ``results/results.json``
-  and renders ``results/RESULTS.md``. Executed copies go to ``build/executed``.
-* ``python -m helpers.runner html`` turns the executed copies (running any that
+  and renders ``results/RESULTS.md``, the README's headline results and the
+  teaching guide's run-time table (see :mod:`tools.report`). Executed copies go
+  to ``build/executed``.
+* ``python -m tools.runner render`` re-renders those pages from the committed
+  ``results/results.json`` without running anything.
+* ``python -m tools.runner html`` turns the executed copies (running any that
   are missing or older than their source) into HTML under ``site/html`` with an
   ``index.html`` in course order. RequireJS and MathJax are copied next to the
   pages, so they render offline (npm fetches them once, as for the slides).
-* ``python -m helpers.runner slides`` writes reveal.js decks under
+* ``python -m tools.runner slides`` writes reveal.js decks under
   ``site/slides`` from the slide metadata of the notebooks.
 """
 
@@ -25,8 +29,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from helpers import nbtools
-from helpers.results import RESULTS_ENV, machine, render_markdown, update_readme
+from tools import nbtools
+from tools.report import machine, render_markdown, update_readme, update_teaching_guide
+
+# Where helpers.results.publish() writes each notebook's tables under `make results`
+# (the same name as helpers.results.RESULTS_ENV; a test keeps the two equal).
+RESULTS_ENV = "COURSE_RESULTS_DIR"
 
 ROOT = nbtools.repo_root()
 BUILD = ROOT / "build" / "executed"
@@ -148,13 +156,33 @@ def results(fast: bool = False, only: list[str] | None = None) -> int:
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "results.json").write_text(json.dumps(data, indent=2) + "\n")
-    (RESULTS / "RESULTS.md").write_text(render_markdown(data))
-    update_readme(ROOT / "README.md", data)
+    render_pages(data)
     failed = [n for n, f in facts.items() if f["status"] != "ok"]
     print(f"Wrote {RESULTS / 'RESULTS.md'} ({data['total_wall_time_s'] / 60:.1f} min).")
     if failed:
         print("Failed notebooks:", ", ".join(failed))
     return 1 if failed else 0
+
+
+def render_pages(data: dict[str, Any] | None = None) -> list[Path]:
+    """Write RESULTS.md, the README's headline and the teaching guide's run times from ``data``.
+
+    Without ``data``, the committed ``results/results.json`` is read: ``python -m
+    tools.runner render`` refreshes the pages after their template changed, without
+    running any notebook. Returns the files that changed.
+    """
+    if data is None:
+        data = json.loads((RESULTS / "results.json").read_text())
+    changed = []
+    markdown = RESULTS / "RESULTS.md"
+    if not markdown.exists() or markdown.read_text() != render_markdown(data):
+        markdown.write_text(render_markdown(data))
+        changed.append(markdown)
+    if update_readme(ROOT / "README.md", data):
+        changed.append(ROOT / "README.md")
+    if update_teaching_guide(ROOT / "docs" / "teaching.md", data):
+        changed.append(ROOT / "docs" / "teaching.md")
+    return changed
 
 
 def _stale(path: Path) -> bool:
@@ -405,13 +433,17 @@ def slides() -> int:
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description="Run the course's notebooks headless.")
-    parser.add_argument("command", choices=["results", "html", "slides"])
+    parser.add_argument("command", choices=["results", "render", "html", "slides"])
     parser.add_argument("--fast", action="store_true", help="fast mode (for trying the runner)")
     parser.add_argument("--only", nargs="+", metavar="NOTEBOOK",
                         help="run only these notebooks and merge them into the existing results")
     args = parser.parse_args(argv)
     if args.command == "results":
         return results(fast=args.fast, only=args.only)
+    if args.command == "render":
+        for path in render_pages():
+            print(f"updated {path.relative_to(ROOT)} from results/results.json")
+        return 0
     if args.command == "slides":
         return slides()
     return html()

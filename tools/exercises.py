@@ -1,0 +1,142 @@
+"""Generate exercise notebooks from their solutions (the single source).
+
+A solution notebook ``solutions/NN_topic_solution.ipynb`` marks what students
+must write::
+
+    def rnn_step(x_t, h_prev, W, U, b):
+        # BEGIN SOLUTION
+        return np.tanh(x_t @ W + h_prev @ U + b)
+        # END SOLUTION
+        # STUB: return ...
+
+The generator writes ``exercises/NN_topic_exercise.ipynb`` where
+
+* every ``# BEGIN SOLUTION`` .. ``# END SOLUTION`` block becomes one
+  ``# YOUR CODE HERE`` line (same indentation);
+* every ``# STUB: code`` comment becomes ``code``, so the unsolved notebook
+  still defines the names later cells use (usually as ``...``, which the
+  checks report as "not attempted");
+* cells tagged ``solution-only`` are dropped (for example the final
+  ``checks.assert_all_correct()`` that keeps the solution honest);
+* ``(solution)`` in the title becomes ``(exercise)``.
+
+Everything else (task text, setup cells, check cells) is copied unchanged.
+Run ``make exercises`` (``python -m tools.exercises``) after editing a
+solution; ``python -m tools.exercises --check`` reports drift, as the tests do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+from tools import nbtools
+
+BEGIN = re.compile(r"^(?P<indent>\s*)# BEGIN SOLUTION\s*$")
+END = re.compile(r"^\s*# END SOLUTION\s*$")
+STUB = re.compile(r"^(?P<indent>\s*)# STUB: ?(?P<code>.*)$")
+PLACEHOLDER = "# YOUR CODE HERE"
+SOLUTION_ONLY = nbtools.SOLUTION_ONLY_TAG
+
+
+class ExerciseMarkupError(ValueError):
+    """The solution's BEGIN/END SOLUTION markers are unbalanced or misplaced."""
+
+
+def strip_solution(source: str, where: str = "cell") -> str:
+    """Replace solution blocks by placeholders and activate stubs in one cell's source."""
+    out: list[str] = []
+    inside = False
+    for number, line in enumerate(source.splitlines(), start=1):
+        begin, end, stub = BEGIN.match(line), END.match(line), STUB.match(line)
+        if begin:
+            if inside:
+                raise ExerciseMarkupError(f"{where}, line {number}: BEGIN SOLUTION inside a block")
+            inside = True
+            out.append(begin["indent"] + PLACEHOLDER)
+        elif end:
+            if not inside:
+                raise ExerciseMarkupError(f"{where}, line {number}: END SOLUTION without BEGIN")
+            inside = False
+        elif inside:
+            continue
+        elif stub:
+            out.append(stub["indent"] + stub["code"])
+        else:
+            out.append(line)
+    if inside:
+        raise ExerciseMarkupError(f"{where}: BEGIN SOLUTION is never closed by END SOLUTION")
+    return "\n".join(out)
+
+
+def generate(solution: NotebookNode) -> NotebookNode:
+    """Build the exercise notebook from a solution notebook (returns a new, clean notebook)."""
+    cells = []
+    for index, cell in enumerate(solution.cells):
+        if SOLUTION_ONLY in cell.metadata.get("tags", []):
+            continue
+        new = nbformat.from_dict(dict(cell))
+        if cell.cell_type == "code":
+            new.source = strip_solution(cell.source, where=f"cell {index}")
+        cells.append(new)
+    if cells and cells[0].cell_type == "markdown":
+        cells[0].source = cells[0].source.replace("(solution)", "(exercise)", 1)
+    exercise = nbformat.v4.new_notebook(cells=cells)
+    return nbtools.clean(exercise)
+
+
+def exercise_path(solution_path: Path) -> Path:
+    """``solutions/NN_topic_solution.ipynb`` -> ``exercises/NN_topic_exercise.ipynb``."""
+    name = solution_path.name
+    if not name.endswith("_solution.ipynb"):
+        raise ValueError(f"{name}: solution notebooks are named NN_topic_solution.ipynb")
+    return solution_path.parent.parent / "exercises" / name.replace("_solution.ipynb", "_exercise.ipynb")
+
+
+def solution_paths(root: Path | None = None) -> list[Path]:
+    """Every solution notebook, sorted."""
+    return sorted(((root or nbtools.repo_root()) / "solutions").glob("*_solution.ipynb"))
+
+
+def first_difference(expected: NotebookNode, actual: NotebookNode) -> str | None:
+    """Describe the first cell where two notebooks differ, or None when they are equal."""
+    for index, (a, b) in enumerate(zip(expected.cells, actual.cells, strict=False)):
+        if a.cell_type != b.cell_type or a.source != b.source or a.metadata != b.metadata:
+            first_line = (a.source.splitlines() or [""])[0][:60]
+            return f"cell {index} differs (regenerated cell starts: {first_line!r})"
+    if len(expected.cells) != len(actual.cells):
+        return f"cell count differs: regenerated {len(expected.cells)}, committed {len(actual.cells)}"
+    if nbtools.dumps(expected) != nbtools.dumps(actual):
+        return "notebook metadata or formatting differs"
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Regenerate every exercise (default) or, with --check, report which ones drifted."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only report drift; write nothing")
+    args = parser.parse_args(argv)
+    drift = 0
+    for path in solution_paths():
+        target = exercise_path(path)
+        generated = generate(nbtools.read(path))
+        if args.check:
+            problem = (
+                "missing" if not target.exists()
+                else first_difference(generated, nbtools.read(target))
+            )
+            if problem:
+                drift += 1
+                print(f"{target.name}: {problem}")
+        else:
+            target.write_text(nbtools.dumps(generated))
+            print(f"wrote {target}")
+    return 1 if drift else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
