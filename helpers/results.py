@@ -68,6 +68,8 @@ def _as_time(value: str | int) -> Any:
 def check_periods(selection: Any, test: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """Validate a table's selection and test periods; return them cleaned.
 
+    Not used in a notebook; publish() checks every selection and test period with it.
+
     ``selection`` is ``{"on": "<what was compared, on what>", "start": ..., "end": ...}`` and
     ``test`` is ``{"start": ..., "end": ...}``, each end an ISO date string or an integer sample
     position (both periods the same kind). The selection period must end before the test
@@ -133,6 +135,8 @@ def publish(
     note: str = "",
 ) -> dict[str, Any]:
     """Record a notebook's comparison table (models as index) for ``make results``.
+
+    First used in 05 §8.
 
     Args:
         notebook: the notebook's path from the repository root, e.g.
