@@ -66,6 +66,8 @@ __all__ = [
 class FitWarning(UserWarning):
     """A statistical model's fit needs attention; the message explains what it means.
 
+    First used in 09 §2.
+
     Silence it in a notebook cell with
     ``warnings.simplefilter("ignore", helpers.baselines.FitWarning)`` once you
     have read it.
@@ -222,6 +224,8 @@ def _fit_quietly(fit: Callable[[], Any], model_name: str) -> tuple[Any, bool]:
 def naive_forecast(train: pd.Series | pd.DataFrame, horizon: int) -> pd.Series | pd.DataFrame:
     """Repeat the last observed value ``horizon`` times (the random-walk forecast).
 
+    First used in 05 §6.
+
     >>> import pandas as pd
     >>> s = pd.Series([1.0, 2.0, 3.0], index=pd.date_range("2020-01-01", periods=3, freq="MS"))
     >>> naive_forecast(s, 2)
@@ -242,6 +246,8 @@ def seasonal_naive_forecast(
     train: pd.Series | pd.DataFrame, horizon: int, season: int
 ) -> pd.Series | pd.DataFrame:
     """Repeat the last full season: the forecast for a date is the value one season earlier.
+
+    First used in 05 §6.
 
     Args:
         train: the history, with a DatetimeIndex that has a frequency.
@@ -313,6 +319,8 @@ def sarimax_forecast(
     maxiter: int = 50,
 ) -> pd.Series:
     """Fit a (seasonal) ARIMA model with statsmodels' SARIMAX and forecast ``horizon`` steps.
+
+    First used in 05 §6.
 
     The defaults are the "airline model" SARIMA(0,1,1)(0,1,1,12) for monthly data.
 
@@ -447,6 +455,8 @@ def var_forecast(
 ) -> pd.DataFrame:
     """Fit a vector autoregression (statsmodels VAR) and forecast every column.
 
+    Taught in 09 §5.
+
     The lag order is chosen by the information criterion ``ic`` among 0..``maxlags``.
     VAR assumes stationary data: difference trending series first
     (:func:`difference`, check with :func:`adf_table`) and undo it with
@@ -520,6 +530,8 @@ def varmax_forecast(
 ) -> pd.DataFrame:
     """Fit a VARMA model by maximum likelihood (statsmodels VARMAX) and forecast.
 
+    Taught in 09 §6.
+
     Slower than :func:`var_forecast` (state-space likelihood) but the same call
     shape; keep the order small. Fits run quietly as in :func:`sarimax_forecast`.
 
@@ -576,6 +588,8 @@ def varmax_forecast(
 def difference(df: pd.Series | pd.DataFrame, periods: int = 1) -> pd.Series | pd.DataFrame:
     """Differences ``y[t] - y[t - periods]``, with the first ``periods`` rows (NaN) dropped.
 
+    Taught in 09 §4.
+
     ``periods`` is the lag, as in ``DataFrame.diff``: 1 for first differences,
     12 for seasonal differences of monthly data. Undo it with :func:`undifference`,
     passing the last ``periods`` rows of the undifferenced data.
@@ -597,6 +611,8 @@ def undifference(
     diff_forecast: pd.Series | pd.DataFrame, last_values: Any, periods: int | None = None
 ) -> pd.Series | pd.DataFrame:
     """Turn a forecast of differences back into levels.
+
+    Taught in 09 §5.
 
     For first differences this is the cumulative sum of the forecast anchored at
     the last observed level: ``level[h] = last + diff[1] + ... + diff[h]``.
@@ -683,6 +699,8 @@ def undifference(
 def adf_table(df: pd.Series | pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     """Augmented Dickey-Fuller test for each column (statsmodels ``adfuller``).
 
+    Taught in 09 §4.
+
     The null hypothesis is a unit root (non-stationary); a p-value below ``alpha``
     rejects it.
 
@@ -737,7 +755,10 @@ def adf_table(df: pd.Series | pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame
 
 
 class BacktestFold(NamedTuple):
-    """One forecast of a backtest: where training ended, the forecast and the truth."""
+    """One forecast of a backtest: where training ended, the forecast and the truth.
+
+    Taught in 07 §7.
+    """
 
     train_end: pd.Timestamp
     forecast: pd.Series | pd.DataFrame
@@ -788,6 +809,8 @@ def rolling_origin(
     **kwargs: Any,
 ) -> list[BacktestFold]:
     """Backtest a forecaster from several origins with an expanding training window.
+
+    Taught in 05 §6.
 
     The last origin leaves exactly ``horizon`` observations after it; earlier
     origins are ``step`` observations apart. At each origin the forecaster is
@@ -894,6 +917,8 @@ def backtest_scores(
     season: int = 1,
 ) -> pd.DataFrame:
     """Score each fold of :func:`rolling_origin` with :func:`helpers.metrics.evaluate`.
+
+    Taught in 07 §7.
 
     Args:
         folds: the list returned by :func:`rolling_origin`.

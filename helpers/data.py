@@ -24,11 +24,16 @@ from helpers.validation import CourseInputError, check_index
 
 import pandas as pd
 
+__all__ = ["DataFileError", "describe", "expected_checksums", "load", "sha256_of", "verify"]
+
 RESTORE_HINT = "Restore it with `git checkout -- data/{file}` (or re-clone the course)."
 
 
 class DataFileError(CourseInputError):
-    """A data file is missing, was edited, or its dates are not what the course expects."""
+    """A data file is missing, was edited, or its dates are not what the course expects.
+
+    Not used in a notebook; load() and verify() raise it when a data file is missing or changed.
+    """
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,8 @@ def _info(name: str) -> DatasetInfo:
 def expected_checksums(directory: Path | str | None = None) -> dict[str, str]:
     """Read ``SHA256SUMS`` into ``{filename: hex digest}``.
 
+    Not used in a notebook; verify() and the tests read the recorded checksums through it.
+
     Args:
         directory: the folder holding ``SHA256SUMS`` (a ``Path`` or a string);
             the data folder by default.
@@ -133,6 +140,8 @@ def expected_checksums(directory: Path | str | None = None) -> dict[str, str]:
 def sha256_of(path: Path | str, *, normalise_newlines: bool = False) -> str:
     """Hex SHA-256 of a file's bytes.
 
+    Not used in a notebook; verify() and the tests hash the data files with it.
+
     With ``normalise_newlines=True`` Windows line endings (CRLF) count as LF, so a
     text file checked out with ``core.autocrlf`` has the same digest as the original.
     """
@@ -148,7 +157,10 @@ def dataset_path(name: str) -> Path:
 
 
 def verify(name: str) -> str:
-    """Check that a dataset's file exists and matches its checksum; return the digest."""
+    """Check that a dataset's file exists and matches its checksum; return the digest.
+
+    Not used in a notebook; load() calls it on every load, and describe() for every dataset.
+    """
     info = _info(name)
     path = data_dir() / info.filename
     if not path.exists():
@@ -172,6 +184,8 @@ def verify(name: str) -> str:
 
 def load(name: str, *, check: bool = True) -> pd.Series | pd.DataFrame:
     """Load a bundled dataset with a ``DatetimeIndex`` whose frequency is set.
+
+    Taught in 00 §3.
 
     Args:
         name: one of ``wine_sales``, ``elec_equip`` (returned as a ``Series``),
@@ -242,7 +256,10 @@ def load(name: str, *, check: bool = True) -> pd.Series | pd.DataFrame:
 
 
 def describe() -> pd.DataFrame:
-    """One row per dataset: file, rows, first and last date, frequency, checksum status."""
+    """One row per dataset: file, rows, first and last date, frequency, checksum status.
+
+    Taught in 00 §3.
+    """
     rows = []
     for name, info in DATASETS.items():
         path = data_dir() / info.filename

@@ -12,6 +12,8 @@ from helpers.validation import CourseInputError
 
 import pandas as pd
 
+__all__ = ["hardware", "read_pins", "versions_table"]
+
 _PIN = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*==\s*([^\s#;\\]+)\s*(?:;\s*([^#\\]+))?")
 
 
@@ -31,6 +33,8 @@ def _applies_here(marker: str | None) -> bool:
 
 def read_pins(path: Path | str | None = None) -> dict[str, str]:
     """Read ``name==version`` lines from requirements.txt into ``{name: version}``.
+
+    Taught in 00 §1.
 
     Pins with an environment marker for another platform (``; sys_platform ==
     'win32'``) are left out, as pip would skip them here.
@@ -58,6 +62,8 @@ def read_pins(path: Path | str | None = None) -> dict[str, str]:
 def versions_table(pins: dict[str, str] | None = None) -> pd.DataFrame:
     """Installed version of every pinned package next to its pin, with a status column.
 
+    Taught in 00 §1.
+
     ``pins`` is ``{package: version}`` (or a path to a requirements file); by default
     the course's ``requirements.txt``.
     """
@@ -81,7 +87,10 @@ def versions_table(pins: dict[str, str] | None = None) -> pd.DataFrame:
 
 
 def hardware() -> dict[str, object]:
-    """Python version, CPU count and the GPUs TensorFlow can see (usually none)."""
+    """Python version, CPU count and the GPUs TensorFlow can see (usually none).
+
+    Taught in 00 §2.
+    """
     import tensorflow as tf
 
     gpus = [d.name for d in tf.config.list_physical_devices("GPU")]

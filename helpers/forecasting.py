@@ -41,7 +41,10 @@ __all__ = [
 
 
 class AmbiguousShapeWarning(UserWarning):
-    """An array's shape fits two readings; the message says which one was used and how to choose."""
+    """An array's shape fits two readings; the message says which one was used and how to choose.
+
+    Not used in a notebook; inverse_scale() warns with it.
+    """
 
 
 def _history_array(history: Any) -> tuple[np.ndarray, bool]:
@@ -168,6 +171,8 @@ def recursive_forecast(
 ) -> np.ndarray:
     """Forecast ``steps`` values by feeding each one-step prediction back into the window.
 
+    Taught in 05 §5a.
+
     Each step takes the last ``window`` rows of the (growing) series, predicts the
     next row, and appends it. Every feature is predicted, so for a multivariate
     series the model must output one value per column.
@@ -218,6 +223,8 @@ def recursive_forecast(
 
 def direct_forecast(model: Any, history: Any, window: int | None = None) -> np.ndarray:
     """Forecast the whole horizon with one call of a multi-output model.
+
+    First used in 05 §6.
 
     Args:
         model: a Keras model trained on windows from :func:`helpers.windows.make_windows`
@@ -276,6 +283,8 @@ def _scaler_column(scaler: Any, column: str | int, n_columns: int | None) -> int
 
 def inverse_scale(scaler: Any, values: Any, column: str | int | None = None) -> np.ndarray:
     """Undo a fitted scikit-learn scaler, for forecasts of any of the usual shapes.
+
+    First used in 05 §6.
 
     Accepted shapes:
 
@@ -398,6 +407,8 @@ def inverse_scale(scaler: Any, values: Any, column: str | int | None = None) -> 
 def future_index(index: pd.DatetimeIndex, steps: int) -> pd.DatetimeIndex:
     """The ``steps`` dates that follow the end of ``index``, at its frequency.
 
+    Taught in 06 §6.
+
     >>> idx = pd.date_range("2020-01-01", periods=3, freq="MS")
     >>> future_index(idx, 2).strftime("%Y-%m-%d").tolist()
     ['2020-04-01', '2020-05-01']
@@ -437,6 +448,8 @@ def future_index(index: pd.DatetimeIndex, steps: int) -> pd.DatetimeIndex:
 
 def to_series(values: Any, last_date_index: pd.DatetimeIndex, name: str = "forecast") -> pd.Series:
     """Put a 1-D forecast on the dates that follow ``last_date_index``.
+
+    First used in 07 §5.
 
     Args:
         values: the forecast, shape (steps,) (or (steps, 1)).

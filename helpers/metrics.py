@@ -126,6 +126,8 @@ def _pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
 def rmse(y_true: Any, y_pred: Any) -> float:
     """Root mean squared error, in the units of the data.
 
+    First used in 05 §4.
+
     >>> round(rmse([1, 2, 3], [1, 2, 5]), 4)
     1.1547
     """
@@ -136,6 +138,8 @@ def rmse(y_true: Any, y_pred: Any) -> float:
 def mae(y_true: Any, y_pred: Any) -> float:
     """Mean absolute error, in the units of the data.
 
+    First used in 05 §8.
+
     >>> mae([1, 2, 3], [1, 2, 5])
     0.6666666666666666
     """
@@ -145,6 +149,8 @@ def mae(y_true: Any, y_pred: Any) -> float:
 
 def mape(y_true: Any, y_pred: Any) -> float:
     """Mean absolute percentage error, in percent (``5.0`` means 5 %).
+
+    Not used in a notebook; evaluate() reports it as MAPE.
 
     Raises:
         CourseInputError: ``y_true`` contains zeros, where a percentage error is undefined.
@@ -200,6 +206,8 @@ def _seasonal_naive_scale(y_train: Any, season: int) -> float:
 def mase(y_true: Any, y_pred: Any, y_train: Any, season: int = 1) -> float:
     """Mean absolute scaled error (Hyndman and Koehler, 2006).
 
+    Not used in a notebook; evaluate() reports it as MASE when given y_train.
+
     The forecast's MAE divided by the in-sample MAE of the seasonal naive forecast
     on the training series, ``mean(|y_train[t] - y_train[t - season]|)``. Below 1
     means the forecast beats that naive method's one-step error on the training data.
@@ -232,6 +240,8 @@ def per_horizon_errors(
     metric: str | Callable[[np.ndarray, np.ndarray], float] = "rmse",
 ) -> pd.Series:
     """One error value per forecast step for multi-step forecasts.
+
+    Taught in 05 §7.
 
     Args:
         y_true: array of shape ``(n_origins, horizon)``: row ``i`` holds the truth
@@ -292,6 +302,8 @@ def per_horizon_errors(
 
 def evaluate(y_true: Any, y_pred: Any, y_train: Any = None, season: int = 1) -> dict[str, float]:
     """All the course's metrics at once, ready for :func:`helpers.tables.comparison_table`.
+
+    First used in 06 §5.
 
     Returns:
         ``{"RMSE": ..., "MAE": ..., "MAPE": ...}`` plus ``"MASE"`` when ``y_train``

@@ -17,6 +17,8 @@ import os
 import random
 from typing import TypeVar
 
+__all__ = ["FAST", "fast_mode", "pick", "seed_everything"]
+
 T = TypeVar("T")
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -25,6 +27,8 @@ _FALSE = {"", "0", "false", "no", "off"}
 
 def fast_mode() -> bool:
     """Return True when the environment variable ``COURSE_FAST`` asks for fast mode.
+
+    Not used in a notebook; it sets helpers.FAST once at import.
 
     Accepted values are ``1/true/yes/on`` (fast) and ``0/false/no/off`` or unset
     (full). Anything else raises ``ValueError`` rather than guessing.
@@ -47,6 +51,8 @@ FAST: bool = fast_mode()
 def pick(full: T, fast: T) -> T:
     """Return ``fast`` in fast mode and ``full`` otherwise.
 
+    Taught in 00 §4.
+
     Read the environment each call, so a test can switch modes with
     ``monkeypatch.setenv``.
 
@@ -58,6 +64,8 @@ def pick(full: T, fast: T) -> T:
 
 def seed_everything(seed: int = 42, deterministic: bool = True) -> int:
     """Seed Python, NumPy and Keras/TensorFlow, and make TensorFlow ops deterministic.
+
+    Taught in 00 §5.
 
     Call it at the top of a notebook and again before building each model whose
     numbers the text quotes, so re-running a single cell reproduces them.

@@ -101,6 +101,8 @@ def plot_forecast(
 ) -> Axes:
     """Plot the history, the truth over the forecast period and one line per forecast.
 
+    First used in 05 §8.
+
     Args:
         history: the observed series up to the forecast origin.
         forecasts: ``{label: forecast Series}``, or one Series (labelled by its name).
@@ -201,6 +203,8 @@ def plot_training(
 ) -> Axes:
     """Plot training and validation curves per epoch.
 
+    First used in 06 §3.
+
     Args:
         history: the ``keras.callbacks.History`` that ``fit`` returned, or its
             ``.history`` dict ``{"loss": [...], "val_loss": [...], ...}``.
@@ -276,6 +280,8 @@ def plot_per_horizon(
 ) -> Axes:
     """Plot an error metric against the forecast step for several models.
 
+    Taught in 05 §7.
+
     Args:
         errors: ``{model name: errors per step}``, e.g. from
             :func:`helpers.metrics.per_horizon_errors`; step 1 comes first.
@@ -321,6 +327,8 @@ def bar_chart(
     title: str | None = None,
 ) -> Axes:
     """Bar chart of one metric per model, with optional error bars.
+
+    First used in 07 §6.
 
     Args:
         table: one row per model (the index gives the names), e.g. from

@@ -70,6 +70,8 @@ def comparison_table(
 ) -> pd.DataFrame:
     """Put the metrics of several models side by side, best first.
 
+    Taught in 07 §3.
+
     Args:
         results: ``{model name: {metric: value}}`` (e.g. values of
             :func:`helpers.metrics.evaluate`), or a list of dicts each with a
@@ -176,6 +178,8 @@ def seed_summary(
 ) -> pd.DataFrame:
     """Mean and standard deviation of each metric over repeated runs (seeds) per model.
 
+    First used in 05 §8.
+
     Args:
         runs: one dict per run, e.g. ``{"model": "LSTM", "seed": 1, "RMSE": 2612.0}``.
             Keys other than ``group`` and ``seed_key`` are metrics.
@@ -250,6 +254,8 @@ def _decimals(mean: float, std: float) -> int:
 def mean_std(mean: float, std: float, decimals: int | None = None) -> str:
     """Render a mean and a spread as ``"2,612 ± 158"``.
 
+    Not used in a notebook; format_mean_std() writes every cell with it.
+
     With ``decimals=None`` the precision shows two significant digits of ``std``.
     A NaN ``std`` (a single seed) renders the mean alone.
 
@@ -279,6 +285,8 @@ def mean_std(mean: float, std: float, decimals: int | None = None) -> str:
 
 def format_mean_std(summary: pd.DataFrame, decimals: int | None = None) -> pd.DataFrame:
     """Turn a :func:`seed_summary` table into text columns like ``"2,612 ± 158"``.
+
+    First used in 05 §8.
 
     Returns:
         One column per metric (strings) plus ``"n seeds"``, ready to show in a notebook.

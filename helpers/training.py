@@ -48,6 +48,8 @@ def _format_logs(logs: dict[str, Any]) -> str:
 class EpochLogger(keras.callbacks.Callback):
     """Print one compact line every ``every`` epochs and after the last epoch.
 
+    Not used in a notebook; fit(..., verbose_every=N) prints through it.
+
     Each line shows the epoch, the loss, the validation loss (and any other
     metrics) and the seconds since training started::
 
@@ -322,6 +324,8 @@ def fit(
     shuffle: bool = True,
 ) -> keras.callbacks.History:
     """Train ``model`` quietly, with a short progress line and optional early stopping.
+
+    First used in 05 §5.
 
     Args:
         model: a compiled Keras model.

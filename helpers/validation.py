@@ -13,9 +13,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+__all__ = ["CourseInputError", "as_float_array", "check_bool", "check_index", "check_no_nans",
+           "check_positive_int", "check_regular"]
+
 
 class CourseInputError(ValueError):
-    """A helper was given input it cannot use; the message says how to fix it."""
+    """A helper was given input it cannot use; the message says how to fix it.
+
+    Not used in a notebook; every helper raises it for bad input, with the fix in the message.
+    """
 
 
 def _non_numeric_columns(frame: pd.DataFrame) -> list[str]:
@@ -29,6 +35,8 @@ def _non_numeric_columns(frame: pd.DataFrame) -> list[str]:
 
 def as_float_array(values: Any, name: str = "values") -> np.ndarray:
     """Convert ``values`` (list, NumPy array, pandas Series/DataFrame) to a float array.
+
+    Not used in a notebook; the helpers check their array inputs with it.
 
     Raises:
         CourseInputError: when the values are missing (``None``), hold ``None`` entries,
@@ -94,7 +102,10 @@ def as_float_array(values: Any, name: str = "values") -> np.ndarray:
 
 
 def check_no_nans(array: np.ndarray, name: str = "values") -> None:
-    """Raise when ``array`` holds NaN or infinite values, saying where the first one is."""
+    """Raise when ``array`` holds NaN or infinite values, saying where the first one is.
+
+    Not used in a notebook; the helpers check their array inputs with it.
+    """
     bad = ~np.isfinite(array)
     if bad.any():
         first = tuple(int(i) for i in np.argwhere(bad)[0])
@@ -115,6 +126,8 @@ def _label(value: Any) -> str:
 
 def check_index(index: pd.Index, name: str = "series") -> None:
     """Raise when the index of a time series cannot be in time order.
+
+    Not used in a notebook; the helpers check a series' dates with it.
 
     Dates (``DatetimeIndex``, ``PeriodIndex``) must have no missing value (NaT),
     no duplicates and be increasing. Other indexes that are not the default
@@ -159,6 +172,8 @@ def check_index(index: pd.Index, name: str = "series") -> None:
 def check_regular(index: pd.Index, name: str = "series") -> None:
     """Raise when a DatetimeIndex without a frequency has gaps (a missing month, day, ...).
 
+    Not used in a notebook; the helpers check that dates are evenly spaced with it.
+
     Windows and forecasts treat consecutive rows as consecutive time steps, so a
     missing date silently joins two periods that are not neighbours. An index with
     a frequency (``index.freq``) is regular by construction; otherwise the
@@ -188,7 +203,10 @@ def check_regular(index: pd.Index, name: str = "series") -> None:
 
 
 def check_positive_int(value: Any, name: str, minimum: int = 1) -> int:
-    """Return ``value`` as an int, raising when it is not an integer >= ``minimum``."""
+    """Return ``value`` as an int, raising when it is not an integer >= ``minimum``.
+
+    Not used in a notebook; the helpers check counts such as window and horizon with it.
+    """
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
         hint = ""
         if isinstance(value, float | np.floating) and float(value).is_integer():
@@ -202,7 +220,10 @@ def check_positive_int(value: Any, name: str, minimum: int = 1) -> int:
 
 
 def check_bool(value: Any, name: str) -> bool:
-    """Return ``value`` as a bool, raising when it is not True or False (e.g. the text ``'no'``)."""
+    """Return ``value`` as a bool, raising when it is not True or False (e.g. the text ``'no'``).
+
+    Not used in a notebook; the helpers check their flag arguments with it.
+    """
     if not isinstance(value, bool | np.bool_):
         raise CourseInputError(
             f"{name} must be True or False, got {value!r}. Note that a text such as 'no' "

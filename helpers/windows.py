@@ -243,6 +243,8 @@ def make_windows(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Cut ``values`` into input windows ``X`` and labels ``y``.
 
+    Taught in 05 §2.
+
     Window ``i`` is ``values[i : i + window]`` (all columns) and its label is
     ``values[i + window : i + window + horizon]`` (target columns only).
 
@@ -280,6 +282,8 @@ def windows_dataset(
 ) -> tf.data.Dataset:
     """The windows of :func:`make_windows` as a batched ``tf.data.Dataset``.
 
+    Taught in 05 §2.
+
     Built with ``keras.utils.timeseries_dataset_from_array``; each element is a
     batch ``(X, y)`` with the same shapes and values as :func:`make_windows`
     (in the same order unless ``shuffle=True``). Pass it straight to
@@ -306,6 +310,8 @@ def _steps(start: int, stop: int) -> str:
 
 class Windows:
     """A series cut into windows, with names, a summary and a plot.
+
+    Taught in 05 §2.
 
     >>> w = Windows(range(10), window=3, horizon=2)
     >>> w.X.shape, w.y.shape, w.n_samples
