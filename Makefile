@@ -1,6 +1,6 @@
 # The course's commands. A fresh machine needs only Python 3.11+ and the package index.
 #   make lab        create .venv if missing, then start JupyterLab on the course
-#   make test       lint + unit tests + every notebook (fast mode), in parallel
+#   make test       lint + unit tests + docstring examples + every notebook (fast mode), in parallel
 #   make lock       regenerate requirements.txt (every package, hashes) from requirements.in
 #   make test-latest  canary: newest releases of the top-level packages, whole suite (not CI)
 #   make lint       ruff over helpers, tools, tests, data and the notebooks
@@ -66,11 +66,12 @@ lint: env
 	$(BIN)/ruff check helpers tools tests data $(NOTEBOOK_DIRS)
 
 # Two pytest workers share two cores: one BLAS thread each avoids oversubscription,
-# which makes statsmodels fits (SARIMAX/VARMAX) many times slower.
+# which makes statsmodels fits (SARIMAX/VARMAX) many times slower. --doctest-modules runs
+# the docstring examples of helpers/ and tools/ (nbval alone collects the notebooks).
 test: lint
 	COURSE_FAST=1 MPLBACKEND=Agg OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
-		$(BIN)/python -m pytest -n $(JOBS) --dist loadfile \
-		--nbval-lax --nbval-cell-timeout=600 tests $(NOTEBOOK_DIRS)
+		$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --doctest-modules \
+		--nbval-lax --nbval-cell-timeout=600 tests helpers tools $(NOTEBOOK_DIRS)
 
 # Canary for maintainers (not CI): a separate environment with the newest releases of the
 # top-level packages in requirements.in, ignoring the lock; prints what moved, runs everything.
