@@ -80,3 +80,16 @@ def test_iri_grammar_is_skipped_only_while_jsonschema_loads():
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                           text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_grading_reads_the_check_registry_without_importing_tensorflow():
+    code = ("import sys\n"
+            "from tools import grading\n"
+            "exercise, notebook, module = grading.find_exercise('01')\n"
+            "calls = grading.check_calls(notebook, module, grading.registry_of(module, exercise))\n"
+            "assert [c.task for c in calls] == [1, 2, 3, 4], calls\n"
+            "heavy = [m for m in ('tensorflow', 'keras', 'helpers') if m in sys.modules]\n"
+            "sys.exit(str(heavy) if heavy else 0)\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-2000:] + done.stdout[-2000:]
