@@ -31,6 +31,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 # Classical forecasts with intervals live in helpers.intervals (notebook 10); re-exported here.
+from helpers.forecasting import future_index
 from helpers.intervals import ets_intervals, sarima_intervals, seasonal_naive_intervals
 from helpers.validation import (
     CourseInputError,
@@ -133,16 +134,9 @@ def _check_train(train: Any, name: str = "train", *, kind: str = "any") -> None:
     check_no_nans(values, name)
 
 
-def _future_index(index: pd.DatetimeIndex, horizon: int) -> pd.DatetimeIndex:
-    """The ``horizon`` dates that follow ``index`` at its frequency."""
-    future = pd.date_range(index[-1], periods=horizon + 1, freq=index.freq)[1:]
-    future.name = index.name
-    return future
-
-
 def _like(train: pd.Series | pd.DataFrame, values: np.ndarray, horizon: int) -> Any:
     """Wrap forecast values in a Series/DataFrame shaped like ``train`` over future dates."""
-    index = _future_index(train.index, horizon)
+    index = future_index(train.index, horizon)
     if isinstance(train, pd.DataFrame):
         return pd.DataFrame(np.asarray(values, dtype="float64"), index=index, columns=train.columns)
     return pd.Series(np.asarray(values, dtype="float64"), index=index, name=train.name)
@@ -381,7 +375,7 @@ def sarimax_forecast(
             )
         exog_train = _exog_array(exog, len(train), "exog", train.index)
         exog_future = _exog_array(
-            future_exog, horizon, "future_exog", _future_index(train.index, horizon)
+            future_exog, horizon, "future_exog", future_index(train.index, horizon)
         )
         if exog_future.shape[1] != exog_train.shape[1]:
             raise CourseInputError(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from helpers.models import model_shape
 from helpers.validation import (
     CourseInputError,
     as_float_array,
@@ -79,18 +80,13 @@ def _model_input_shape(model: Any) -> tuple[Any, ...] | None:
             f"model must be a Keras model (something you can call on a batch), got "
             f"{type(model).__name__}."
         )
-    try:
-        shape = model.input_shape
-    except (AttributeError, ValueError):
-        return None  # subclassed or not-yet-built models have no declared input
+    shape = model_shape(model, "input_shape", single=True)  # None: subclassed or not built
     if isinstance(shape, list):
-        if len(shape) != 1:
-            raise CourseInputError(
-                f"The model has {len(shape)} inputs {shape}; forecasting here needs a model "
-                "with a single input, the window of past values."
-            )
-        shape = shape[0]
-    return tuple(shape) if shape is not None else None
+        raise CourseInputError(
+            f"The model has {len(shape)} inputs {shape}; forecasting here needs a model "
+            "with a single input, the window of past values."
+        )
+    return shape
 
 
 def _resolve_window(model: Any, data: np.ndarray, window: int | None) -> tuple[int, bool]:

@@ -5,10 +5,21 @@ explained in one sentence rather than a TensorFlow traceback), prints one short
 line every few epochs through :class:`EpochLogger` instead of Keras' progress
 bars, and adds early stopping when you give a ``patience``.
 
->>> history = fit(model, x_train, y_train, epochs=50,
-...               validation_data=(x_val, y_val), patience=5)  # doctest: +SKIP
-epoch   5/50  loss 0.0213  val_loss 0.0187  1.2 s
+>>> import keras
+>>> import numpy as np
+>>> model = keras.Sequential([keras.Input(shape=(12, 1)), keras.layers.SimpleRNN(4),
+...                           keras.layers.Dense(1)])
+>>> model.compile(optimizer="adam", loss="mse")
+>>> fit(model, np.zeros((8, 12, 2)), np.zeros((8, 1)), epochs=1)
+Traceback (most recent call last):
 ...
+helpers.validation.CourseInputError: The model expects inputs of shape (samples, 12, 1) [...] but x has shape (8, 12, 2). ...
+>>> history = fit(model, np.zeros((8, 12, 1)), np.zeros((8, 1)), epochs=3, verbose_every=0)
+>>> len(history.history["loss"])
+3
+
+With ``verbose_every=10`` (the default for ``epochs=100``) it prints lines such as
+``epoch  10/100  loss 0.0213  val_loss 0.0187  1.2 s``.
 """
 
 from __future__ import annotations
@@ -18,6 +29,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from helpers.models import model_shape
 from helpers.validation import (
     CourseInputError,
     as_float_array,
@@ -136,10 +148,7 @@ def _is_dataset(value: Any) -> bool:
 
 def _known_shape(model: Any, attribute: str) -> tuple[int | None, ...] | None:
     """``model.input_shape``/``output_shape`` without the batch axis, or None if unknown."""
-    try:
-        shape = getattr(model, attribute)
-    except (AttributeError, ValueError, RuntimeError):
-        return None
+    shape = model_shape(model, attribute)
     if not isinstance(shape, tuple) or any(isinstance(d, tuple | list) for d in shape):
         return None  # unbuilt, or several inputs/outputs
     return tuple(shape[1:])

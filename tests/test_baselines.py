@@ -19,6 +19,7 @@ from helpers.baselines import (
     varmax_forecast,
 )
 from helpers.data import load
+from helpers.forecasting import future_index
 from helpers.metrics import rmse
 from helpers.validation import CourseInputError
 
@@ -470,3 +471,13 @@ def test_adf_alpha_must_be_a_number(wine):
 
 def test_information_criterion_is_case_insensitive(var_data):
     assert var_forecast(var_data, 2, maxlags=2, ic="AIC").attrs["ic"] == "aic"
+
+
+@pytest.mark.parametrize("freq", ["MS", "QS", "D", "B", "W-SUN", "h"])
+def test_baseline_forecasts_are_dated_by_future_index(freq):
+    index = pd.date_range("2021-03-01", periods=30, freq=freq, name="when")
+    train = pd.Series(np.arange(30.0), index=index, name="y")
+    for forecast in (naive_forecast(train, 4), seasonal_naive_forecast(train, 4, season=7)):
+        assert forecast.index.equals(future_index(index, 4))
+        assert forecast.index.name == "when" and forecast.index.freqstr == index.freqstr
+        assert forecast.index[0] == index[-1] + index.freq

@@ -82,6 +82,22 @@ def test_expect_shape_hints():
         checks.expect_shape(np.zeros(5), (3, 5), "a")
     with pytest.raises(checks.Wrong, match="reshape"):
         checks.expect_shape(np.zeros((15,)), (3, 5, 1), "a")
+    with pytest.raises(checks.Wrong, match=r"missing the batch dimension at the front: the batch size, 3,"):
+        checks.expect_shape(np.zeros((4, 5)), (3, 4, 5), "a")
+
+
+def test_batch_dimension_hint_is_one_sentence_for_every_check():
+    hint = checks.batch_dimension_hint
+    assert hint([10, 16], (32, 10, 16), subject="`s` = (10, 16)") == (
+        "`s` = (10, 16) is missing the batch dimension at the front: the batch size, 32, comes first.")
+    assert hint((10,), (32, 10)).startswith("It is missing the batch dimension")
+    assert hint((16, 10), (32, 10, 16)) == "One dimension is missing (the batch dimension?)."
+    assert hint((32, 10, 16), (32, 10, 16)) == ""
+    assert hint((10, 16, 1), (32, 10, 16)) == ""  # one too many, not one too few
+    assert hint((), (32,)) == "It is missing the batch dimension at the front: the batch size, 32, comes first."
+    assert hint((), ()) == ""
+    # exercises 01 and 04 say it with the same sentence
+    assert ex01.check_shapes((10, 16), (32, 16)).message.endswith(hint((10, 16), (32, 10, 16), "`shape_sequences` = (10, 16)"))
 
 
 # --- exercise 01 ---

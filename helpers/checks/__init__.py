@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from helpers.models import model_shape as _declared_shape
+
 import numpy as np
 
 CORRECT, NOT_ATTEMPTED, WRONG = "correct", "not attempted", "wrong"
@@ -279,6 +281,32 @@ def show(value: Any) -> None:
         display(value)
 
 
+def batch_dimension_hint(got: Any, expected: Any, subject: str = "It") -> str:
+    """The sentence for a shape one dimension short of ``expected``; "" when it is not.
+
+    Every check that compares shapes says the same thing when the batch axis is the
+    one missing, that is when ``got`` is ``expected`` without its first entry.
+
+    >>> batch_dimension_hint((10, 16), (32, 10, 16), subject="`shape_seq` = (10, 16)")
+    '`shape_seq` = (10, 16) is missing the batch dimension at the front: the batch size, 32, comes first.'
+    >>> batch_dimension_hint((16, 10), (32, 10, 16))
+    'One dimension is missing (the batch dimension?).'
+    >>> batch_dimension_hint((32, 10, 16), (32, 10, 16))
+    ''
+
+    Args:
+        got: the shape given.
+        expected: the right shape, batch size first.
+        subject: what the sentence is about, e.g. "`shape_last` = (16,)".
+    """
+    got, expected = tuple(got), tuple(expected)
+    if len(got) != len(expected) - 1:
+        return ""
+    if got != expected[1:]:
+        return "One dimension is missing (the batch dimension?)."
+    return f"{subject} is missing the batch dimension at the front: the batch size, {expected[0]}, comes first."
+
+
 def expect_shape(array: np.ndarray, shape: tuple[int, ...], name: str, meaning: str = "") -> None:
     """Raise :class:`Wrong` when ``array.shape`` differs, with a hint for common slips."""
     if array.shape == tuple(shape):
@@ -289,7 +317,7 @@ def expect_shape(array: np.ndarray, shape: tuple[int, ...], name: str, meaning: 
     elif array.size == int(np.prod(shape)):
         hint = " It has the right number of values: you may need a reshape."
     elif array.ndim == len(shape) - 1:
-        hint = " One dimension is missing (the batch dimension?)."
+        hint = " " + batch_dimension_hint(array.shape, shape)
     explain = f" ({meaning})" if meaning else ""
     raise Wrong(f"`{name}` has shape {array.shape}, expected {tuple(shape)}{explain}.{hint}")
 
@@ -305,12 +333,13 @@ def expect_close(array: np.ndarray, expected: np.ndarray, name: str, atol: float
 
 
 def model_shape(model: Any, attribute: str) -> tuple | None:
-    """``model.input_shape`` / ``model.output_shape`` as a tuple, or None when it is unknown."""
-    try:
-        shape = getattr(model, attribute)
-    except (AttributeError, ValueError, RuntimeError):
-        return None
-    return tuple(shape) if isinstance(shape, tuple | list) else None
+    """``model.input_shape`` / ``model.output_shape`` as a tuple, or None when it is unknown.
+
+    A model with several inputs gives a tuple of their shapes. Read by
+    :func:`helpers.models.model_shape`.
+    """
+    shape = _declared_shape(model, attribute)
+    return tuple(shape) if shape is not None else None
 
 
 def summary(exercise: str | None = None) -> list[Verdict]:

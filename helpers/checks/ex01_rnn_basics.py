@@ -15,6 +15,7 @@ from helpers.checks import (
     as_array,
     as_number,
     as_shape,
+    batch_dimension_hint,
     call_student,
     check,
     close,
@@ -201,7 +202,7 @@ def check_shapes(shape_sequences: Any, shape_last: Any) -> str:
         if got == want:
             continue
         if got == want[1:]:
-            raise Wrong(f"`{name}` = {got} is missing the batch dimension (32) at the front.")
+            raise Wrong(batch_dimension_hint(got, want, subject=f"`{name}` = {got}"))
         if 8 in got and 16 not in got:
             raise Wrong(f"`{name}` = {got}: the last axis is the number of units (16), "
                         "not the number of input features (8).")

@@ -14,6 +14,7 @@ from helpers.checks import (
     as_array,
     as_number,
     as_shape,
+    batch_dimension_hint,
     check,
     model_shape,
     require,
@@ -61,8 +62,7 @@ def check_lstm_shapes(lstm_shapes: Any) -> str:
                     f"the time axis, {sequence}.")
     for shape, want in zip(shapes, expected, strict=True):
         if shape == want[1:]:
-            raise Wrong(f"{shape} is missing the batch dimension: every output starts with the "
-                        f"batch size, {BATCH}.")
+            raise Wrong(batch_dimension_hint(shape, want, subject=f"{shape}"))
         if FEATURES in shape[1:] and UNITS not in shape:
             raise Wrong(f"{shape}: the last axis is the number of units ({UNITS}), not the "
                         f"number of input features ({FEATURES}).")
@@ -177,7 +177,7 @@ def check_bidirectional(shape_concat: Any, shape_sum: Any, n_params: Any) -> str
         if got == want:
             continue
         if got == want[1:]:
-            raise Wrong(f"`{name}` = {got} is missing the batch dimension ({BATCH}).")
+            raise Wrong(batch_dimension_hint(got, want, subject=f"`{name}` = {got}"))
         if got == (BATCH, want[2]):
             raise Wrong(f"`{name}` = {got} has no time axis: the wrapped GRU has "
                         "return_sequences=True, so the output keeps every step.")

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from helpers.checks import Wrong, check, close, require, task_count
+from helpers.models import model_shape
 
 import numpy as np
 import pandas as pd
@@ -322,12 +323,7 @@ def _var_lag(train: pd.DataFrame) -> int:
 
 
 def _shape(model: Any, attribute: str) -> tuple[Any, ...] | None:
-    try:
-        shape = getattr(model, attribute)
-    except (AttributeError, ValueError):
-        return None
-    if isinstance(shape, list) and len(shape) == 1:
-        shape = shape[0]
+    shape = model_shape(model, attribute, single=True)
     return tuple(shape) if shape is not None else None
 
 
