@@ -243,6 +243,11 @@ def seasonal_naive_forecast(
 
     First used in 05 §6.
 
+    >>> import pandas as pd
+    >>> s = pd.Series(range(1, 25), index=pd.date_range("2020-01-01", periods=24, freq="MS"), dtype=float)
+    >>> seasonal_naive_forecast(s, 3, season=12).tolist()   # January to March of the last year again
+    [13.0, 14.0, 15.0]
+
     Args:
         train: the history, with a DatetimeIndex that has a frequency.
         horizon: how many steps to forecast; beyond one season the pattern repeats.
@@ -587,6 +592,10 @@ def difference(df: pd.Series | pd.DataFrame, periods: int = 1) -> pd.Series | pd
     ``periods`` is the lag, as in ``DataFrame.diff``: 1 for first differences,
     12 for seasonal differences of monthly data. Undo it with :func:`undifference`,
     passing the last ``periods`` rows of the undifferenced data.
+
+    >>> import pandas as pd
+    >>> difference(pd.Series([1.0, 3.0, 6.0])).tolist()   # the first row has no predecessor
+    [2.0, 3.0]
     """
     if not isinstance(df, pd.Series | pd.DataFrame):
         raise CourseInputError(

@@ -173,6 +173,11 @@ def recursive_forecast(
     next row, and appends it. Every feature is predicted, so for a multivariate
     series the model must output one value per column.
 
+    >>> def last_plus_one(x, training=False):   # a stand-in for a trained one-step model
+    ...     return x[:, -1] + 1
+    >>> recursive_forecast(last_plus_one, [1.0, 2.0, 3.0], steps=3, window=2).tolist()
+    [4.0, 5.0, 6.0]
+
     Args:
         model: a one-step Keras model taking ``(batch, window, F)`` and returning
             ``(batch, F)`` (``(batch, 1)`` for a univariate series).
@@ -221,6 +226,12 @@ def direct_forecast(model: Any, history: Any, window: int | None = None) -> np.n
     """Forecast the whole horizon with one call of a multi-output model.
 
     First used in 05 §6.
+
+    >>> import numpy as np
+    >>> def two_ahead(x, training=False):   # a stand-in for a trained two-step model
+    ...     return np.stack([x[:, -1, 0] + 1, x[:, -1, 0] + 2], axis=1)
+    >>> direct_forecast(two_ahead, [1.0, 2.0, 3.0], window=2).tolist()
+    [4.0, 5.0]
 
     Args:
         model: a Keras model trained on windows from :func:`helpers.windows.make_windows`
@@ -290,6 +301,11 @@ def inverse_scale(scaler: Any, values: Any, column: str | int | None = None) -> 
       example the multi-step predictions of a univariate model);
     * (N, h, F) for a scaler fitted on F columns;
     * any shape with ``column=``: every entry is a value of that one column.
+
+    >>> from sklearn.preprocessing import MinMaxScaler
+    >>> scaler = MinMaxScaler().fit([[0.0], [10.0]])
+    >>> inverse_scale(scaler, [0.5, 1.0]).tolist()
+    [5.0, 10.0]
 
     Args:
         scaler: the fitted scaler (MinMaxScaler, StandardScaler, ...).
@@ -446,6 +462,10 @@ def to_series(values: Any, last_date_index: pd.DatetimeIndex, name: str = "forec
     """Put a 1-D forecast on the dates that follow ``last_date_index``.
 
     First used in 07 §5.
+
+    >>> forecast = to_series([1.5, 2.5], pd.date_range("2020-01-01", periods=3, freq="MS"))
+    >>> forecast.index.strftime("%Y-%m-%d").tolist(), forecast.tolist()
+    (['2020-04-01', '2020-05-01'], [1.5, 2.5])
 
     Args:
         values: the forecast, shape (steps,) (or (steps, 1)).

@@ -288,6 +288,10 @@ def format_mean_std(summary: pd.DataFrame, decimals: int | None = None) -> pd.Da
 
     First used in 05 §8.
 
+    >>> runs = [{"model": "LSTM", "seed": s, "RMSE": r} for s, r in [(1, 10.0), (2, 14.0)]]
+    >>> format_mean_std(seed_summary(runs)).loc["LSTM", "RMSE"]
+    '12.0 ± 2.8'
+
     Returns:
         One column per metric (strings) plus ``"n seeds"``, ready to show in a notebook.
     """

@@ -38,6 +38,9 @@ def as_float_array(values: Any, name: str = "values") -> np.ndarray:
 
     Not used in a notebook; the helpers check their array inputs with it.
 
+    >>> as_float_array([1, 2])
+    array([1., 2.])
+
     Raises:
         CourseInputError: when the values are missing (``None``), hold ``None`` entries,
             are not numeric (dates, text, complex numbers) or are ragged lists.
@@ -105,6 +108,11 @@ def check_no_nans(array: np.ndarray, name: str = "values") -> None:
     """Raise when ``array`` holds NaN or infinite values, saying where the first one is.
 
     Not used in a notebook; the helpers check their array inputs with it.
+
+    >>> import numpy as np
+    >>> check_no_nans(np.array([1.0, np.nan]), "y")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    helpers.validation.CourseInputError: y contains 1 NaN or infinite value(s), the first at position 1. ...
     """
     bad = ~np.isfinite(array)
     if bad.any():
@@ -133,6 +141,11 @@ def check_index(index: pd.Index, name: str = "series") -> None:
     no duplicates and be increasing. Other indexes that are not the default
     0, 1, 2, ... must be increasing too: a shuffled integer index means the rows
     are not in time order.
+
+    >>> import pandas as pd
+    >>> check_index(pd.DatetimeIndex(["2020-01-02", "2020-01-01"]), "sales")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    helpers.validation.CourseInputError: sales dates are not in increasing order ...
     """
     if isinstance(index, pd.RangeIndex):
         if index.step < 0:
@@ -178,6 +191,11 @@ def check_regular(index: pd.Index, name: str = "series") -> None:
     missing date silently joins two periods that are not neighbours. An index with
     a frequency (``index.freq``) is regular by construction; otherwise the
     frequency is inferred from the dates, which fails when they have gaps.
+
+    >>> import pandas as pd
+    >>> check_regular(pd.DatetimeIndex(["2020-01-01", "2020-01-02", "2020-01-05"]), "sales")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    helpers.validation.CourseInputError: The dates of sales are not evenly spaced: ...
     """
     if not isinstance(index, pd.DatetimeIndex) or index.freq is not None or len(index) < 3:
         return
@@ -206,6 +224,12 @@ def check_positive_int(value: Any, name: str, minimum: int = 1) -> int:
     """Return ``value`` as an int, raising when it is not an integer >= ``minimum``.
 
     Not used in a notebook; the helpers check counts such as window and horizon with it.
+
+    >>> check_positive_int(12, "window")
+    12
+    >>> check_positive_int(0, "window")
+    Traceback (most recent call last):
+    helpers.validation.CourseInputError: window must be >= 1, got 0.
     """
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
         hint = ""
@@ -223,6 +247,10 @@ def check_bool(value: Any, name: str) -> bool:
     """Return ``value`` as a bool, raising when it is not True or False (e.g. the text ``'no'``).
 
     Not used in a notebook; the helpers check their flag arguments with it.
+
+    >>> check_bool("no", "shuffle")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    helpers.validation.CourseInputError: shuffle must be True or False, got 'no'. ...
     """
     if not isinstance(value, bool | np.bool_):
         raise CourseInputError(

@@ -289,6 +289,10 @@ def windows_dataset(
     (in the same order unless ``shuffle=True``). Pass it straight to
     ``model.fit``. Shuffle training windows, never validation or test ones.
 
+    >>> ds = windows_dataset(range(10), window=3, horizon=2, batch_size=4)
+    >>> [tuple(x.shape) for x, y in ds]   # the 6 windows in batches of 4
+    [(4, 3, 1), (2, 3, 1)]
+
     Args:
         values, window, horizon, targets: as in :func:`make_windows`.
         batch_size: windows per batch (the last batch may be smaller).
