@@ -1,4 +1,4 @@
-"""Exercise 08's checks: split and scaler, windows, naive baseline, LSTM."""
+"""Exercise 08's checks: split and scaler, windows, naive baseline, LSTM, residual forecast."""
 
 from __future__ import annotations
 
@@ -244,6 +244,9 @@ def test_no_check_raises_on_junk(junk, parts, scaler, monkeypatch):
         ex08.check_naive_mae(junk),
         ex08.check_lstm(junk, junk),
         ex08.check_lstm(lstm(), junk),
+        ex08.check_residual(junk, junk),
+        ex08.check_residual(junk, junk, junk, junk, junk, junk),
+        ex08.check_residual(junk, 2.0, lstm(), np.zeros((365, WINDOW, 4)), parts[2], scaler),
     ]
     for verdict in verdicts:
         assert verdict.status in (NOT_ATTEMPTED, WRONG)
@@ -303,6 +306,30 @@ def _t4(mae, model=None):
 
 
 TRUTH = TE["temp_max"].to_numpy()
+
+
+def _change_model():
+    import keras
+
+    if "change" not in _MODELS:
+        keras.utils.set_random_seed(5)
+        _MODELS["change"] = lstm()  # untrained, but with non-zero weights: changes differ from 0
+    return _MODELS["change"]
+
+
+def _change():
+    return np.asarray(_change_model().predict(X_TEST, verbose=0), dtype="float64")[:, 0]
+
+
+def _r5():
+    return _celsius(X_TEST[:, -1, 1] + _change())
+
+
+def _t5(forecast, mae=None):
+    if mae is None:
+        mae = float(np.mean(np.abs(TRUTH - np.ravel(forecast))))
+    return ex08.check_residual(forecast, mae, _change_model(), X_TEST, TE, SC)
+
 
 TABLE08 = [
     # task 1
@@ -397,6 +424,38 @@ TABLE08 = [
     Attempt(4, J, "placeholder", lambda: _t4(...), status=NOT_ATTEMPTED),
     Attempt(4, J, "a string", lambda: _t4("2.1")),
     Attempt(4, J, "a list of errors", lambda: _t4([2.0, 2.5])),
+    # task 5
+    Attempt(5, V, "solution's formula", lambda: _t5(_r5())),
+    Attempt(5, V, "today in °C from weather, plus change times scale", lambda: _t5(
+        _T.shift(1).loc["2015"] + _change() * SC.scale_[1])),
+    Attempt(5, V, "inverse_transform of a padded array", lambda: _t5(SC.inverse_transform(
+        np.repeat((X_TEST[:, -1, 1] + _change())[:, None], 4, axis=1))[:, 1])),
+    Attempt(5, V, "a (365, 1) column", lambda: _t5(_r5()[:, None])),
+    Attempt(5, M, "leak: change added to the day being forecast", lambda: _t5(
+        TRUTH + _change() * SC.scale_[1]), "leak"),
+    Attempt(5, M, "scaler refitted on the test year", lambda: (lambda t: _t5(
+        (X_TEST[:, -1, 1] + _change()) * t.scale_[1] + t.mean_[1]))(StandardScaler().fit(TE)),
+        "test year"),
+    Attempt(5, M, "naive forecast, change forgotten", lambda: _t5(_celsius(X_TEST[:, -1, 1])),
+            "without the predicted change"),
+    Attempt(5, M, "change alone", lambda: _t5(_celsius(_change())), "change alone"),
+    Attempt(5, M, "scaled change added to °C", lambda: _t5(
+        _celsius(X_TEST[:, -1, 1]) + _change()), "multiply it by scale_"),
+    Attempt(5, M, "first day of the window", lambda: _t5(
+        _celsius(X_TEST[:, 0, 1] + _change())), "FIRST day"),
+    Attempt(5, M, "today's temp_min", lambda: _t5(_celsius(X_TEST[:, -1, 2] + _change())),
+            "temp_min"),
+    Attempt(5, M, "MAE in scaled units", lambda: _t5(_r5(), float(np.mean(np.abs(
+        TRUTH - _r5()))) / SC.scale_[1]), "scaled units"),
+    Attempt(5, M, "NaN on 1 January (today taken inside 2015)", lambda: _t5(
+        TE["temp_max"].shift(1).to_numpy() + _change() * SC.scale_[1]), "NaN"),
+    Attempt(5, J, "placeholders", lambda: ex08.check_residual(
+        ..., ..., _change_model(), X_TEST, TE, SC), status=NOT_ATTEMPTED),
+    Attempt(5, J, "strings", lambda: ex08.check_residual(
+        "forecast", "2.1", _change_model(), X_TEST, TE, SC)),
+    Attempt(5, J, "three numbers", lambda: _t5(np.array([10.0, 11.0, 12.0]), 2.0), "365"),
+    Attempt(5, J, "the given objects missing", lambda: ex08.check_residual(
+        _r5(), 2.0), status=NOT_ATTEMPTED),
 ]
 
 

@@ -374,4 +374,123 @@ def check_lstm(model: Any, lstm_mae: Any, X_test: Any = None, test_df: Any = Non
             "on 2015.")
 
 
+# --- task 5 -----------------------------------------------------------------
+
+
+def _scaler_stats(scaler: Any) -> tuple[float, float]:
+    mean, scale = (np.ravel(getattr(scaler, a, [])) for a in ("mean_", "scale_"))
+    if mean.size != len(FEATURES) or scale.size != len(FEATURES):
+        raise Wrong("the check needs the StandardScaler of task 1, fitted on the four columns.")
+    column = FEATURES.index(TARGET)
+    return float(mean[column]), float(scale[column])
+
+
+@check(EXERCISE, 5)
+def check_residual(residual_forecast: Any, residual_mae: Any, change_model: Any = None,
+                   X_test: Any = None, test_df: Any = None, scaler: Any = None) -> str:
+    """Task 5: the residual model's 2015 forecasts in °C (today + predicted change) and their MAE.
+
+    The check predicts ``X_test`` with ``change_model`` itself, adds the change to
+    today's scaled ``temp_max`` (the last day of each window) and turns the sum back
+    into °C with the task-1 scaler; any formulation that gives the same numbers (for
+    instance today's °C value plus the change times the scale) is accepted.
+    """
+    import keras
+
+    require(residual_forecast, "residual_forecast")
+    require(residual_mae, "residual_mae")
+    for name, value in [("change_model", change_model), ("X_test", X_test),
+                        ("test_df", test_df), ("scaler", scaler)]:
+        if value is None or value is Ellipsis:
+            raise NotAttempted(f"task 5 needs `{name}` from the cells above: run them first.")
+    if not isinstance(change_model, keras.Model):
+        raise Wrong("`change_model` should be the Keras model trained in the given cell above.")
+    if not isinstance(test_df, pd.DataFrame) or TARGET not in test_df.columns:
+        raise Wrong("the check needs `test_df` (task 1) with its temp_max column.")
+    mean, scale = _scaler_stats(scaler)
+    X = as_array(X_test, "X_test")
+    if X.shape != (365, WINDOW, len(FEATURES)):
+        raise Wrong(f"`X_test` has shape {X.shape}; the given cell makes (365, {WINDOW}, "
+                    f"{len(FEATURES)}). Run it again after task 1.")
+    got = as_array(residual_forecast, "residual_forecast")
+    if got.ndim == 2 and 1 in got.shape:
+        got = got.reshape(-1)
+    if got.shape != (365,):
+        raise Wrong(f"`residual_forecast` has shape {got.shape}; it should hold one forecast in °C "
+                    "for each of the 365 days of 2015. Take [:, 0] of the model's predictions.")
+    if not np.all(np.isfinite(got)):
+        raise Wrong("`residual_forecast` contains NaN or infinite values: the first day of 2015 "
+                    "needs a forecast too (today = 31 December 2014, the last day of its window).")
+    column = FEATURES.index(TARGET)
+    change = np.ravel(np.asarray(change_model.predict(X, verbose=0), dtype="float64"))
+    if change.shape != (365,):
+        raise Wrong("`change_model` should output one number per window (Dense(1)).")
+    today = X[:, -1, column]
+    truth = test_df[TARGET].to_numpy(dtype="float64")
+    expected = (today + change) * scale + mean
+    atol = 1e-3  # °C; float32 predictions
+    if not np.allclose(got, expected, atol=atol):
+        test_stats = test_df[FEATURES].to_numpy(dtype="float64")
+        t_mean, t_scale = test_stats[:, column].mean(), test_stats[:, column].std()
+        slips = {
+            "it adds the change to the temperature of the day being forecast (test_df's "
+            "temp_max): that is the answer itself, a leak no real forecast can use. Add the "
+            "change to TODAY's value, the last day of each window, X_test[:, -1, 1]":
+                truth + change * scale,
+            "it is the change alone, turned into °C as if it were a temperature: add it to "
+            "today's value first (the model predicts tomorrow minus today)":
+                change * scale + mean,
+            "it is the naive forecast (today's value) without the predicted change: add "
+            "change_model.predict(X_test) to it": today * scale + mean,
+            "it adds the scaled change to today's °C value: the change is in scaled units, "
+            "multiply it by scale_[1] first (but do not add mean_[1]: a change has no offset)":
+                today * scale + mean + change,
+            "it adds the mean twice: today's °C value already contains mean_[1]; a change is "
+            "turned into °C by multiplying with scale_[1] only":
+                today * scale + mean + change * scale + mean,
+            "it starts from the FIRST day of each window (X_test[:, 0, 1]), two weeks ago; "
+            "the residual is added to the LAST day, today (X_test[:, -1, 1])":
+                (X[:, 0, column] + change) * scale + mean,
+            "it is turned back into °C with statistics of the test year: a scaler fitted on "
+            "2015 leaks the test period into the forecast. Use the task-1 scaler (fitted on "
+            "2012-2013) and its mean_[1] and scale_[1]":
+                (today + change) * t_scale + t_mean,
+        }
+        for k, name in enumerate(FEATURES):
+            if k != column:
+                slips[f"it starts from today's {name} (column {k}); temp_max is column "
+                      f"{column}: X_test[:, -1, {column}]"] = (X[:, -1, k] + change) * scale + mean
+        for hint, candidate in slips.items():
+            if np.allclose(got, candidate, atol=atol, equal_nan=False):
+                raise Wrong(f"`residual_forecast`: {hint}.")
+        if np.allclose(got[1:], expected[:-1], atol=atol) or np.allclose(got[:-1], expected[1:], atol=atol):
+            raise Wrong("`residual_forecast` is shifted by one day against 2015's dates: forecast "
+                        "i belongs to window i, whose label is day i of 2015.")
+        worst = int(np.argmax(np.abs(got - expected)))
+        raise Wrong(f"`residual_forecast` differs from today's temp_max plus the model's change "
+                    f"(in °C) by up to {abs(got[worst] - expected[worst]):.2f} °C (day {worst} of "
+                    "2015). Compute X_test[:, -1, 1] + change_model.predict(X_test)[:, 0], then "
+                    "times scale_[1] plus mean_[1].")
+    value = as_number(residual_mae, "residual_mae")
+    own = float(np.mean(np.abs(truth - got)))
+    if not np.isclose(value, own, rtol=1e-4, atol=1e-5):
+        slips_mae = {
+            "in scaled units: compare the forecasts in °C with test_df's temp_max": own / scale,
+            "the root mean squared error; the task asks for the MEAN ABSOLUTE error":
+                float(np.sqrt(np.mean((truth - got) ** 2))),
+            "the naive forecast's MAE, not the residual model's": reference_naive_mae(),
+            "an average of signed errors, which cancel out: take absolute values first":
+                float(np.mean(truth - got)),
+        }
+        for hint, candidate in slips_mae.items():
+            if np.isclose(value, candidate, rtol=1e-4, atol=1e-5) or np.isclose(value, -candidate, rtol=1e-4, atol=1e-5):
+                raise Wrong(f"`residual_mae` = {value:.3f} is {hint}.")
+        raise Wrong(f"`residual_mae` = {value:.3f}, but your `residual_forecast` misses 2015's "
+                    f"temp_max by {own:.3f} °C on average: compute the MAE of that forecast.")
+    baseline = reference_naive_mae()
+    verdict = "beats" if own < baseline else "does not beat"
+    return (f"today's value plus the predicted change: {own:.3f} °C on 2015, which {verdict} the "
+            f"naive forecast ({baseline:.3f} °C).")
+
+
 TASKS = task_count(EXERCISE)
