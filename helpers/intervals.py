@@ -171,7 +171,7 @@ def crps_from_samples(y_true: Any, samples: Any) -> float:
 def crps_gaussian(y_true: Any, mean: Any, std: Any) -> float:
     """Mean CRPS of Gaussian forecasts ``N(mean, std**2)``, from the closed form.
 
-    Not used in a notebook; the closed form that crps_from_samples() approximates, for exercises and tests.
+    Not used in a notebook; the closed form for a normal forecast, which the tests compare crps_from_samples() with.
 
     >>> round(crps_gaussian([0.0], [0.0], [1.0]), 4)   # sigma * (sqrt(2) - 1) / sqrt(pi)
     0.2337
