@@ -26,6 +26,7 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
+from helpers.forecasting import future_index
 from helpers.validation import CourseInputError, as_float_array, check_no_nans, check_positive_int
 
 import numpy as np
@@ -303,8 +304,8 @@ def _series(train: Any, name: str = "train") -> pd.Series:
 
 
 def _future(train: pd.Series, horizon: int) -> pd.DatetimeIndex:
-    freq = train.index.freq or pd.infer_freq(train.index)
-    return pd.date_range(train.index[-1], periods=horizon + 1, freq=freq)[1:]
+    """The dates after ``train``; unnamed, as the interval tables have always been."""
+    return future_index(train.index, horizon).rename(None)
 
 
 def _normal_table(center: np.ndarray, std: np.ndarray, index: pd.Index,

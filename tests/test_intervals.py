@@ -175,3 +175,17 @@ def test_interval_helpers_are_reachable_from_metrics_plotting_and_baselines():
                           (baselines, ["seasonal_naive_intervals", "sarima_intervals", "ets_intervals"])]:
         for name in names:
             assert getattr(module, name) is getattr(intervals, name) and name in module.__all__
+
+
+@pytest.mark.parametrize("drop_freq", [False, True])
+def test_interval_tables_are_dated_by_future_index(drop_freq):
+    from helpers.forecasting import future_index
+
+    sales = load("wine_sales").iloc[:60].rename_axis("month")
+    if drop_freq:  # the frequency is inferred from the dates, as before
+        sales.index = pd.DatetimeIndex(list(sales.index), name="month")
+    forecast = intervals.seasonal_naive_intervals(sales, 5, season=12)
+    dates = forecast.quantiles.index
+    assert dates.equals(future_index(sales.index, 5))
+    assert dates[0] == sales.index[-1] + pd.offsets.MonthBegin(1) and dates.freqstr == "MS"
+    assert dates.name is None  # the interval tables' dates stay unnamed
