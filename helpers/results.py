@@ -136,7 +136,7 @@ def publish(
 ) -> dict[str, Any]:
     """Record a notebook's comparison table (models as index) for ``make results``.
 
-    First used in 05 §8.
+    First used in 05 §8. Taught in 07 §9.
 
     Args:
         notebook: the notebook's path from the repository root, e.g.
