@@ -529,7 +529,7 @@ def varmax_forecast(
 ) -> pd.DataFrame:
     """Fit a VARMA model by maximum likelihood (statsmodels VARMAX) and forecast.
 
-    Taught in 09 §6.
+    First used in 09 §6.
 
     Slower than :func:`var_forecast` (state-space likelihood) but the same call
     shape; keep the order small. Fits run quietly as in :func:`sarimax_forecast`.
@@ -587,7 +587,7 @@ def varmax_forecast(
 def difference(df: pd.Series | pd.DataFrame, periods: int = 1) -> pd.Series | pd.DataFrame:
     """Differences ``y[t] - y[t - periods]``, with the first ``periods`` rows (NaN) dropped.
 
-    Taught in 09 §4.
+    First used in 09 §4.
 
     ``periods`` is the lag, as in ``DataFrame.diff``: 1 for first differences,
     12 for seasonal differences of monthly data. Undo it with :func:`undifference`,
@@ -615,7 +615,7 @@ def undifference(
 ) -> pd.Series | pd.DataFrame:
     """Turn a forecast of differences back into levels.
 
-    Taught in 09 §5.
+    First used in 09 §5.
 
     For first differences this is the cumulative sum of the forecast anchored at
     the last observed level: ``level[h] = last + diff[1] + ... + diff[h]``.
@@ -702,7 +702,7 @@ def undifference(
 def adf_table(df: pd.Series | pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     """Augmented Dickey-Fuller test for each column (statsmodels ``adfuller``).
 
-    Taught in 09 §4.
+    First used in 09 §4.
 
     The null hypothesis is a unit root (non-stationary); a p-value below ``alpha``
     rejects it.
@@ -760,7 +760,7 @@ def adf_table(df: pd.Series | pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame
 class BacktestFold(NamedTuple):
     """One forecast of a backtest: where training ended, the forecast and the truth.
 
-    Taught in 07 §7.
+    First used in 07 §7.
     """
 
     train_end: pd.Timestamp
@@ -921,7 +921,7 @@ def backtest_scores(
 ) -> pd.DataFrame:
     """Score each fold of :func:`rolling_origin` with :func:`helpers.metrics.evaluate`.
 
-    Taught in 07 §7.
+    First used in 07 §7.
 
     Args:
         folds: the list returned by :func:`rolling_origin`.

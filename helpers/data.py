@@ -185,7 +185,7 @@ def verify(name: str) -> str:
 def load(name: str, *, check: bool = True) -> pd.Series | pd.DataFrame:
     """Load a bundled dataset with a ``DatetimeIndex`` whose frequency is set.
 
-    Taught in 00 §3.
+    First used in 00 §3. Taught in 07 §1.
 
     Args:
         name: one of ``wine_sales``, ``elec_equip`` (returned as a ``Series``),
@@ -258,7 +258,7 @@ def load(name: str, *, check: bool = True) -> pd.Series | pd.DataFrame:
 def describe() -> pd.DataFrame:
     """One row per dataset: file, rows, first and last date, frequency, checksum status.
 
-    Taught in 00 §3.
+    First used in 00 §3.
     """
     rows = []
     for name, info in DATASETS.items():

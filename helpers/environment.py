@@ -34,7 +34,7 @@ def _applies_here(marker: str | None) -> bool:
 def read_pins(path: Path | str | None = None) -> dict[str, str]:
     """Read ``name==version`` lines from requirements.txt into ``{name: version}``.
 
-    Taught in 00 §1.
+    First used in 00 §1.
 
     Pins with an environment marker for another platform (``; sys_platform ==
     'win32'``) are left out, as pip would skip them here.
@@ -62,7 +62,7 @@ def read_pins(path: Path | str | None = None) -> dict[str, str]:
 def versions_table(pins: dict[str, str] | None = None) -> pd.DataFrame:
     """Installed version of every pinned package next to its pin, with a status column.
 
-    Taught in 00 §1.
+    First used in 00 §1.
 
     ``pins`` is ``{package: version}`` (or a path to a requirements file); by default
     the course's ``requirements.txt``.
@@ -89,7 +89,7 @@ def versions_table(pins: dict[str, str] | None = None) -> pd.DataFrame:
 def hardware() -> dict[str, object]:
     """Python version, CPU count and the GPUs TensorFlow can see (usually none).
 
-    Taught in 00 §2.
+    First used in 00 §2.
     """
     import tensorflow as tf
 

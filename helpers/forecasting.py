@@ -291,7 +291,7 @@ def _scaler_column(scaler: Any, column: str | int, n_columns: int | None) -> int
 def inverse_scale(scaler: Any, values: Any, column: str | int | None = None) -> np.ndarray:
     """Undo a fitted scikit-learn scaler, for forecasts of any of the usual shapes.
 
-    First used in 05 §6.
+    First used in 05 §6. Taught in 07 §5.
 
     Accepted shapes:
 
@@ -419,7 +419,7 @@ def inverse_scale(scaler: Any, values: Any, column: str | int | None = None) -> 
 def future_index(index: pd.DatetimeIndex, steps: int) -> pd.DatetimeIndex:
     """The ``steps`` dates that follow the end of ``index``, at its frequency.
 
-    Taught in 06 §6.
+    First used in 06 §6.
 
     >>> idx = pd.date_range("2020-01-01", periods=3, freq="MS")
     >>> future_index(idx, 2).strftime("%Y-%m-%d").tolist()

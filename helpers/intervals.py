@@ -78,7 +78,7 @@ def _level(q: Any, name: str = "q") -> float:
 def pinball_loss(y_true: Any, y_quantile: Any, q: float) -> float:
     """Mean pinball (quantile) loss of a forecast of the ``q`` quantile.
 
-    Taught in 10 §6.
+    First used in 10 §6.
 
     For each point, ``q * (y - f)`` when the truth ``y`` is above the forecast ``f``
     and ``(1 - q) * (f - y)`` when it is below. Minimising it makes ``f`` the ``q``
@@ -107,7 +107,7 @@ def _bounds(y_true: Any, lower: Any, upper: Any) -> tuple[np.ndarray, np.ndarray
 def coverage(y_true: Any, lower: Any, upper: Any) -> float:
     """Share of the true values that fall inside ``[lower, upper]`` (bounds included).
 
-    Taught in 10 §6.
+    First used in 10 §6.
     """
     y, lo, hi = _bounds(y_true, lower, upper)
     return float(np.mean((y >= lo) & (y <= hi)))
@@ -116,7 +116,7 @@ def coverage(y_true: Any, lower: Any, upper: Any) -> float:
 def mean_width(lower: Any, upper: Any) -> float:
     """Mean width ``upper - lower`` of a set of intervals.
 
-    Taught in 10 §6.
+    First used in 10 §6.
 
     >>> mean_width([0, 1], [2, 5])
     3.0
@@ -128,7 +128,7 @@ def mean_width(lower: Any, upper: Any) -> float:
 def interval_score(y_true: Any, lower: Any, upper: Any, alpha: float) -> float:
     """Mean interval (Winkler) score of central ``(1 - alpha)`` intervals; lower is better.
 
-    Taught in 10 §6.
+    First used in 10 §6.
 
     The width of the interval, plus ``2 / alpha`` times how far the truth falls outside
     it. A narrow interval is rewarded only as long as the truth stays inside.
@@ -142,7 +142,7 @@ def interval_score(y_true: Any, lower: Any, upper: Any, alpha: float) -> float:
 def crps_from_samples(y_true: Any, samples: Any) -> float:
     """Mean continuous ranked probability score of sampled forecasts; lower is better.
 
-    Taught in 10 §6.
+    First used in 10 §6.
 
     ``samples`` has one more axis than ``y_true``, the last one: the draws for each
     point. CRPS is ``E|X - y| - E|X - X'| / 2`` for independent draws ``X, X'``; for a
@@ -190,7 +190,7 @@ def crps_gaussian(y_true: Any, mean: Any, std: Any) -> float:
 def conformal_margin(scores: Any, alpha: float) -> float:
     """Split-conformal margin: widen an interval by this much to reach ``1 - alpha`` coverage.
 
-    Taught in 10 §5.
+    First used in 10 §5.
 
     ``scores`` are conformity scores from a calibration period that ends before the
     period you will forecast, usually ``max(lower - y, y - upper)`` for each
@@ -218,7 +218,7 @@ def conformal_margin(scores: Any, alpha: float) -> float:
 class IntervalForecast:
     """Quantiles (and optionally sample paths) of a forecast, one row per future date.
 
-    Taught in 10 §4a.
+    First used in 10 §4a. Taught in 10 §4d.
 
     Attributes:
         quantiles: DataFrame indexed by date, one column per quantile level in (0, 1).
@@ -328,7 +328,7 @@ def seasonal_naive_intervals(train: pd.Series, horizon: int, season: int,
                              seed: int = 0) -> IntervalForecast:
     """Seasonal naive forecast with normal intervals from its own in-sample residuals.
 
-    Taught in 10 §2.
+    First used in 10 §2.
 
     The residuals are ``y[t] - y[t - season]`` over the training data; with their
     standard deviation ``s``, the ``h``-step forecast has standard deviation
@@ -360,7 +360,7 @@ def sarima_intervals(train: pd.Series, horizon: int, order: tuple[int, int, int]
                      seed: int = 0) -> IntervalForecast:
     """SARIMA quantiles from statsmodels' ``get_forecast`` (normal forecast errors).
 
-    Taught in 10 §2.
+    First used in 10 §2.
 
     With ``log=True`` the model is fitted on ``log(train)`` and every quantile is
     transformed back with ``exp``: quantiles survive a monotone transform, so the
@@ -400,7 +400,7 @@ def ets_intervals(train: pd.Series, horizon: int, season: int = 12, n_paths: int
                   seed: int = 0, levels: tuple[float, ...] = QUANTILES) -> IntervalForecast:
     """ETS(M, Ad, M) (Holt-Winters with multiplicative errors and seasonality, damped trend).
 
-    Taught in 10 §2.
+    First used in 10 §2.
 
     Fitted with statsmodels' ``ETSModel``; the quantiles come from ``n_paths`` simulated
     future paths (``simulate(..., anchor="end")``), which are kept as samples.

@@ -280,7 +280,7 @@ def plot_per_horizon(
 ) -> Axes:
     """Plot an error metric against the forecast step for several models.
 
-    Taught in 05 §7.
+    First used in 05 §7.
 
     Args:
         errors: ``{model name: errors per step}``, e.g. from

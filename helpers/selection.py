@@ -56,7 +56,7 @@ def _fingerprint(train: Any) -> tuple[Any, ...]:
 class ForecastCache:
     """Remember a forecaster's results, keyed by its training data, horizon and settings.
 
-    Taught in 07 §3.
+    First used in 07 §3. Taught in 07 §5.
 
     Call the cache exactly like the forecaster, ``cache(train, horizon, **settings)``.
     The first call with a given ``train`` (same dates and values), ``horizon`` and
@@ -110,7 +110,7 @@ class ForecastCache:
 class ModelPool:
     """Compiled models re-initialised as if new, traced by Keras only once per settings.
 
-    Taught in 07 §4.
+    First used in 07 §4.
 
     ``pool(**settings)`` calls ``build(**settings)``, which must return a compiled
     ``keras.Model`` with fresh random weights (seed first, e.g. with
@@ -187,7 +187,7 @@ def grid_search(
 ) -> pd.DataFrame:
     """Score every setting of ``grid`` with every seed; one row per setting.
 
-    Taught in 07 §5.
+    First used in 07 §5.
 
     Args:
         score: a function called as ``score(seed=seed, **settings)`` that trains on

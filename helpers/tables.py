@@ -70,7 +70,7 @@ def comparison_table(
 ) -> pd.DataFrame:
     """Put the metrics of several models side by side, best first.
 
-    Taught in 07 §3.
+    First used in 07 §3.
 
     Args:
         results: ``{model name: {metric: value}}`` (e.g. values of

@@ -334,7 +334,7 @@ def fit(
 ) -> keras.callbacks.History:
     """Train ``model`` quietly, with a short progress line and optional early stopping.
 
-    First used in 05 §5.
+    First used in 05 §5. Taught in 07 §4.
 
     Args:
         model: a compiled Keras model.

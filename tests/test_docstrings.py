@@ -2,11 +2,16 @@
 
 A public helper is a function or class named in the ``__all__`` of a student module (what
 notebooks, exercises and solutions import), plus ``helpers.results.publish`` and
-``check_periods``. Its docstring carries exactly one of:
+``check_periods``. Its docstring carries one or both of (once each):
 
-- ``Taught in NN §S.``: notebook NN calls it in a code cell of section S;
-- ``First used in NN §S.``: as above, and no earlier notebook or earlier section calls it;
-- ``Not used in a notebook``: and indeed no notebook calls it.
+- ``First used in NN §S.``: notebook NN calls it in a code cell of section S, and no
+  earlier notebook or earlier section calls it;
+- ``Taught in NN §S.``: notebook NN calls it in section S, and the text of that section
+  names it in backticks;
+
+or else:
+
+- ``Not used in a notebook``: and indeed no notebook calls it (then no reference).
 
 Section S is the label of a numbered heading: ``## 5.`` is ``5``, ``### 5a.`` is ``5a``, and
 ``### a.`` under ``## 4.`` is ``4a``. "Calls" means the code uses the name as the notebook
@@ -69,11 +74,12 @@ def section_label(text: str, major: str | None) -> tuple[str | None, str | None]
 
 
 @cache
-def notebook_cells(number: str) -> tuple[tuple[str | None, str], ...]:
-    """``(section label, source)`` for each code cell of notebook ``number``, in order.
+def notebook_sections(number: str) -> tuple[tuple[str | None, str, str], ...]:
+    """``(section label, cell type, source)`` for each cell of notebook ``number``, in order.
 
-    A level-1 or level-2 heading without a number (``## Summary``, ``# Part B``) ends the
-    numbered section before it; deeper unnumbered headings (``### Batches``) stay inside it.
+    A markdown cell belongs to the last section it opens, or else the one it is in. A level-1 or level-2
+    heading without a number (``## Summary``, ``# Part B``) ends the numbered section
+    before it; deeper unnumbered headings (``### Batches``) stay inside it.
     """
     (path,) = NOTEBOOKS.glob(f"{number}_*.ipynb")
     label = major = None
@@ -90,9 +96,20 @@ def notebook_cells(number: str) -> tuple[tuple[str | None, str], ...]:
                     label = new_label
                 elif len(heading.group(1)) <= 2:
                     label = major = None
-        elif cell["cell_type"] == "code":
-            cells.append((label, source))
+        cells.append((label, cell["cell_type"], source))
     return tuple(cells)
+
+
+def notebook_cells(number: str) -> tuple[tuple[str | None, str], ...]:
+    """``(section label, source)`` for each code cell of notebook ``number``, in order."""
+    return tuple((label, source) for label, kind, source in notebook_sections(number) if kind == "code")
+
+
+def prose_names(number: str, label: str, name: str) -> bool:
+    """Whether the text of section ``label`` names the helper as code (in backticks)."""
+    pattern = re.compile(rf"`[^`\n]*\b{re.escape(name)}\b[^`\n]*`")
+    return any(kind == "markdown" and lab == label and pattern.search(source)
+               for lab, kind, source in notebook_sections(number))
 
 
 @cache
@@ -219,17 +236,27 @@ def test_public_helper_names_where_it_is_taught(key):
         users = [n for n in notebook_numbers() if sections_using(n, name, modules)]
         assert not users, f"{key} says '{NOT_USED}', but notebook(s) {users} call it: name the section instead."
         return
-    assert len(references) == 1, (
-        f"{key}: the docstring needs one line 'Taught in NN §S.' or 'First used in NN §S.' "
-        f"(or '{NOT_USED}; ...'), found {references}."
+    kinds = [kind for kind, _, _ in references]
+    assert references and len(set(kinds)) == len(kinds), (
+        f"{key}: the docstring needs a line 'Taught in NN §S.' or 'First used in NN §S.' (or both, "
+        f"once each, or '{NOT_USED}; ...'), found {references}."
     )
-    kind, number, label = references[0]
+    for kind, number, label in references:
+        check_reference(key, name, modules, kind, number, label)
+
+
+def check_reference(key: str, name: str, modules: set[str], kind: str, number: str, label: str) -> None:
     assert list(NOTEBOOKS.glob(f"{number}_*.ipynb")), f"{key}: notebook {number} does not exist."
     assert label in notebook_labels(number), (
         f"{key}: notebook {number} has no section {label} (its sections: {notebook_labels(number)})."
     )
     used = sections_using(number, name, modules)
     assert label in used, f"{key}: notebook {number} §{label} does not call {name}; it does in {used}."
+    if kind == "Taught in":
+        assert prose_names(number, label, name), (
+            f"{key}: 'Taught in {number} §{label}', but the text of that section never names "
+            f"`{name}`; say 'First used in' or explain it there."
+        )
     if kind == "First used in":
         earlier = [n for n in notebook_numbers() if n < number and sections_using(n, name, modules)]
         assert not earlier, f"{key}: 'First used in {number}', but notebook(s) {earlier} call it before."
