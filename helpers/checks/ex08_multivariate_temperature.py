@@ -4,8 +4,10 @@ The exercise splits ``helpers.data.load("seattle_weather")`` by year (train
 2012-2013, validation 2014, test 2015), standardises it with a scaler fitted on
 the training years, cuts 14-day windows of all four variables with the next
 day's scaled ``temp_max`` as label, scores the naive forecast "tomorrow = today"
-on 2015 and trains a small LSTM. The references are computed here from the
-bundled data, independently of the student's code.
+on 2015, trains a small LSTM, and turns a residual model's predicted change into
+a forecast in °C. The references are computed here from the bundled data (or,
+for the models, from the student's own model and scaler), independently of the
+student's code.
 """
 
 from __future__ import annotations
