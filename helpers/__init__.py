@@ -4,9 +4,9 @@ Notebooks, exercises and solutions all import from here, so the plumbing
 (loading data, windowing, metrics, baselines, plotting, seeding, fast mode)
 is written, documented and tested once. The lesson code stays in the notebooks.
 Every public helper's docstring says where the course first uses it or teaches it
-("First used in 05 §6.", "Taught in 05 §5a.", or "Not used in a notebook; ..."; the
-tests check these against the notebooks), and
-its examples run with ``pytest --doctest-modules helpers``.
+("First used in 05 §6.", "Taught in 05 §5a." or "Not used in a notebook; ..."), which
+tests/test_docstrings.py checks against the notebooks, and its examples run under
+``pytest --doctest-modules helpers``.
 
 Importing ``helpers`` selects the TensorFlow backend for Keras and imports
 TensorFlow with its C++ start-up messages silenced ("Could not find cuda
