@@ -13,6 +13,10 @@ TensorFlow with its C++ start-up messages silenced ("Could not find cuda
 drivers", "oneDNN custom operations are on", ...). Those lines are harmless on
 a CPU-only machine but look like errors in a notebook. Set ``COURSE_TF_LOGS=1``
 to see them.
+
+In fast mode (``COURSE_FAST=1``) importing ``helpers`` also switches Keras to eager
+execution (:func:`helpers.mode.run_eagerly_for_speed`): the tiny trainings of fast mode
+then skip graph tracing, which is most of their cost.
 """
 
 from __future__ import annotations
@@ -48,5 +52,10 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 _import_tensorflow_quietly()
 
 from helpers.mode import FAST, fast_mode, pick, seed_everything  # noqa: E402
+
+if FAST:
+    from helpers.mode import run_eagerly_for_speed
+
+    run_eagerly_for_speed()
 
 __all__ = ["FAST", "fast_mode", "pick", "seed_everything"]

@@ -48,6 +48,29 @@ FAST: bool = fast_mode()
 """Fast mode as it was when ``helpers`` was first imported."""
 
 
+def run_eagerly_for_speed() -> None:
+    """Run Keras and ``tf.function`` code eagerly, without building graphs (fast mode only).
+
+    Not used in a notebook: importing ``helpers`` calls it when ``COURSE_FAST=1``.
+
+    ``fit``, ``predict`` and ``evaluate`` normally trace a TensorFlow graph the first
+    time each model runs; for the one- or two-epoch trainings of fast mode that tracing
+    costs more than the training (``make test`` builds hundreds of small models). Eager
+    execution computes the same thing step by step in Python, so fast mode still proves
+    that the code runs. Full mode keeps compiled graphs: ``make results`` runs every
+    notebook that way. tf.data pipelines stay compiled either way, and TensorFlow's
+    warning saying so is silenced.
+    """
+    import warnings
+
+    import tensorflow as tf
+
+    tf.config.run_functions_eagerly(True)
+    warnings.filterwarnings(
+        "ignore", message="Even though the `tf.config.experimental_run_functions_eagerly`",
+        category=UserWarning)
+
+
 def pick(full: T, fast: T) -> T:
     """Return ``fast`` in fast mode and ``full`` otherwise.
 

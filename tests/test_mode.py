@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import helpers
 from helpers.mode import fast_mode, pick, seed_everything
 
 import numpy as np
@@ -86,3 +87,32 @@ def test_seed_everything_deterministic_must_be_a_bool():
 
     with pytest.raises(CourseInputError, match="deterministic must be True or False"):
         seed_everything(1, deterministic="no")
+
+
+def test_fast_mode_runs_keras_eagerly_and_full_mode_compiles():
+    import tensorflow as tf
+
+    assert tf.config.functions_run_eagerly() is helpers.FAST
+
+
+def test_eager_switch_trains_and_silences_only_the_tf_data_note():
+    import warnings
+
+    import keras
+    import tensorflow as tf
+
+    with warnings.catch_warnings():
+        helpers.mode.run_eagerly_for_speed()
+        assert tf.config.functions_run_eagerly()
+        silenced = [f for f in warnings.filters if f[0] == "ignore" and f[1] is not None
+                    and f[1].match("Even though the `tf.config.experimental_run_functions_eagerly` "
+                                   "option is set, this option does not apply to tf.data functions.")]
+        assert silenced and silenced[0][2] is UserWarning
+        try:
+            model = keras.Sequential([keras.Input((3, 1)), keras.layers.GRU(2), keras.layers.Dense(1)])
+            model.compile(optimizer="adam", loss="mse")
+            x, y = np.zeros((8, 3, 1), "float32"), np.zeros((8, 1), "float32")
+            history = model.fit(x, y, epochs=1, verbose=0)
+            assert np.isfinite(history.history["loss"][0])
+        finally:
+            tf.config.run_functions_eagerly(helpers.FAST)
