@@ -131,6 +131,7 @@ def notebook_labels(number: str) -> tuple[str, ...]:
     return tuple(labels)
 
 
+@cache
 def parse(source: str) -> ast.Module | None:
     """The code of a cell, without IPython magics and shell lines; None when it is not Python."""
     lines = ["" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()]
