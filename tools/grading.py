@@ -40,6 +40,7 @@ from __future__ import annotations
 import argparse
 import ast
 import csv
+import functools
 import hashlib
 import json
 import os
@@ -221,8 +222,14 @@ def registry_of(module: str, exercise: str, root: Path = ROOT) -> dict[str, int]
     """``{check function name: task}`` from the course's check registry.
 
     The check module is imported in a child process started in ``root`` (it imports
-    ``helpers`` and TensorFlow); only its registry comes back, as JSON.
+    ``helpers`` and TensorFlow); only its registry comes back, as JSON. The answer is
+    kept for the life of the process, so grading several classes starts one child.
     """
+    return dict(_registry(module, exercise, Path(root)))
+
+
+@functools.cache
+def _registry(module: str, exercise: str, root: Path) -> dict[str, int]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env.update(PYTHONPATH=str(root), TF_CPP_MIN_LOG_LEVEL=env.get("TF_CPP_MIN_LOG_LEVEL", "3"))
     done = subprocess.run([sys.executable, "-c", _REGISTRY_PROBE, module, exercise],
