@@ -146,12 +146,16 @@ def _call(model: Any, x: np.ndarray) -> np.ndarray:
     Keras models go through ``predict_on_batch``, which runs the model's compiled
     inference function (built on the first call). Calling a model directly runs it
     eagerly, op by op; for a recurrent layer that is tens of times slower, which a
-    recursive forecast pays once per step.
+    recursive forecast pays once per step. So the compiled function is used even in
+    fast mode, where Keras otherwise runs eagerly (:func:`helpers.mode.compiled_graphs`).
     """
+    from helpers.mode import compiled_graphs
+
     import keras
 
     if isinstance(model, keras.Model):
-        out = model.predict_on_batch(x)
+        with compiled_graphs():
+            out = model.predict_on_batch(x)
     else:
         out = model(x, training=False)
     if isinstance(out, list | tuple | dict):

@@ -116,3 +116,21 @@ def test_eager_switch_trains_and_silences_only_the_tf_data_note():
             assert np.isfinite(history.history["loss"][0])
         finally:
             tf.config.run_functions_eagerly(helpers.FAST)
+
+
+def test_compiled_graphs_restores_the_eager_setting():
+    from helpers.mode import compiled_graphs
+
+    import tensorflow as tf
+
+    for setting in (True, False):
+        tf.config.run_functions_eagerly(setting)
+        try:
+            with compiled_graphs():
+                assert not tf.config.functions_run_eagerly()
+            assert tf.config.functions_run_eagerly() is setting
+            with pytest.raises(KeyError), compiled_graphs():
+                raise KeyError("an error inside the block")
+            assert tf.config.functions_run_eagerly() is setting
+        finally:
+            tf.config.run_functions_eagerly(helpers.FAST)
