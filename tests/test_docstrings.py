@@ -210,9 +210,9 @@ def notebook_numbers() -> list[str]:
 HELPERS = public_helpers()
 
 
-# Modules of helpers/ that are not the student library: the authoring tools' shims
-# (the tools live in tools/) and the package's own __init__; results is in EXTRA.
-NOT_STUDENT_MODULES = {"__init__", "results", "nbtools", "exercises", "runner", "grading", "report"}
+# Modules of helpers/ that are not the student library: the package's own __init__;
+# results is in EXTRA. (The authoring tools live in tools/.)
+NOT_STUDENT_MODULES = {"__init__", "results"}
 
 
 def test_every_student_module_is_checked():
