@@ -41,7 +41,7 @@ $(STAMP): requirements.txt pyproject.toml
 	@uv=$$($(find_uv)); \
 	if [ -n "$$uv" ]; then \
 		echo "Installing requirements.txt into $(VENV) with $$uv"; \
-		$$uv pip install --quiet --python $(BIN)/python -r requirements.txt && \
+		$$uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.txt && \
 		$$uv pip install --quiet --python $(BIN)/python --no-deps -e .; \
 	else \
 		echo "Installing requirements.txt into $(VENV) with pip"; \
