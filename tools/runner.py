@@ -41,6 +41,7 @@ BUILD = ROOT / "build" / "executed"
 SITE = ROOT / "site"
 RESULTS = ROOT / "results"
 RUN_DIRS = ("notebooks", "solutions")
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 
 def run_order() -> list[Path]:
@@ -104,7 +105,9 @@ def run_all(paths: list[Path], fast: bool = False) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if k != "COURSE_FAST"}
     if fast:
         env["COURSE_FAST"] = "1"
-    env.setdefault("MPLBACKEND", "Agg")
+    # The inline backend, as in JupyterLab: the executed copies keep their figures (with the
+    # alt text helpers.figures attaches) for the course website. Agg would drop them.
+    env["MPLBACKEND"] = INLINE_BACKEND
     facts: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as parts:
         env[RESULTS_ENV] = parts
