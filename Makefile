@@ -7,7 +7,8 @@
 #   make exercises  regenerate exercises/ from solutions/ (and the course maps)
 #   make map        rewrite the course map in README.md and 00_start_here
 #   make results    run every notebook and solution in full mode -> results/RESULTS.md
-#   make html       executed HTML reading copies under site/html (full mode)
+#   make site       the course website under site/html: navigation, search, offline (npm once)
+#   make pdf        the whole course as LaTeX, and site/course.pdf where latexmk + XeLaTeX exist
 #   make slides     offline reveal.js decks under site/slides (needs npm once)
 #   make grade      EXERCISE=NN SUBMISSIONS=dir OUT=dir [JOBS=N] [FULL=1]: grade a class's notebooks
 
@@ -22,7 +23,7 @@ NOTEBOOK_DIRS := notebooks exercises solutions
 UV_VERSION ?= 0.13.9
 LOCK_FLAGS := --universal --generate-hashes --python-version 3.11 --custom-compile-command "make lock"
 
-.PHONY: env lab test test-latest unit lint lock exercises map clean clean-venv results html slides grade
+.PHONY: env lab test test-latest unit lint lock exercises map clean clean-venv results site pdf slides grade
 
 env: $(STAMP)
 
@@ -127,8 +128,12 @@ clean: env
 results: env
 	$(BIN)/python -m tools.runner results
 
-html: env
-	$(BIN)/python -m tools.runner html
+# Both use the executed copies of make results (running only missing or outdated ones).
+site: env
+	$(BIN)/python -m tools.site html
+
+pdf: env
+	$(BIN)/python -m tools.site pdf
 
 slides: env
 	$(BIN)/python -m tools.runner slides

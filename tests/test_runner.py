@@ -58,13 +58,3 @@ def test_headless_run_is_quiet_and_uses_local_sockets(tmp_path, capfd):
     assert "without encryption" not in captured.out + captured.err
     if os.name == "posix":
         assert runner.kernel_config(tmp_path).KernelManager.transport == "ipc"
-
-
-def test_html_page_loads_nothing_from_the_network(tmp_path):
-    page = runner.render_html(ROOT / "notebooks" / "00_start_here.ipynb", tmp_path)
-    assert page == tmp_path / "notebooks" / "00_start_here.html"
-    html = page.read_text()
-    assert runner.remote_references(html) == []
-    assert 'src="../vendor/requirejs/require.js"' in html
-    assert 'src="../vendor/mathjax/MathJax.js?config=' in html
-    assert "mermaid.esm" not in html and "import(" not in html
