@@ -60,7 +60,14 @@ lock:
 	$$uv pip compile requirements.in $(LOCK_FLAGS) $(if $(UPGRADE),--upgrade) --quiet -o requirements.txt
 	@echo "Wrote requirements.txt; run make test to install and check it."
 
-lab: env
+# The course's JupyterLab settings (tools/lab-settings): no "get notified about official
+# Jupyter news?" prompt and no update check, so nothing distracts or calls out in class.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+$(LAB_SETTINGS): tools/lab-settings/overrides.json $(STAMP)
+	mkdir -p $(dir $@) && cp tools/lab-settings/overrides.json $@
+
+lab: env $(LAB_SETTINGS)
 	$(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_start_here.ipynb
 
 lint: env
