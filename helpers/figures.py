@@ -73,7 +73,18 @@ def _is_date_axis(axis: Any) -> bool:
 
 def _format_range(axis: Any, low: float, high: float) -> str:
     import matplotlib.dates as mdates
+    import pandas as pd
 
+    formatter = axis.get_major_formatter()
+    freq = getattr(formatter, "freq", None)
+    if freq is not None and type(formatter).__module__.startswith("pandas"):
+        # pandas' own time-series axes (Series.plot) count periods, not days
+        try:
+            start = pd.Period(ordinal=int(round(low)), freq=freq)
+            end = pd.Period(ordinal=int(round(high)), freq=freq)
+        except (TypeError, ValueError, OverflowError):
+            return f"from {low:.4g} to {high:.4g}"
+        return f"from {start} to {end}"
     if _is_date_axis(axis):
         try:
             start, end = mdates.num2date(low), mdates.num2date(high)
@@ -92,7 +103,7 @@ def _chart_kind(ax: Any) -> str:
 
     # Reference lines (axhline, axvline) are drawn in axes coordinates: not data lines.
     lines = [line for line in ax.get_lines() if line.get_transform() == ax.transData
-             and np.size(line.get_xdata()) > 1]
+             and np.size(line.get_xdata()) > 0]
     bars = [c for c in ax.containers if isinstance(c, BarContainer)]
     kinds = []
     if any(isinstance(image, AxesImage) for image in ax.get_images()):
@@ -146,7 +157,7 @@ def _describe_axes(ax: Any, many: bool) -> str:
     parts = [f'{kind[0].upper()}{kind[1:]}' + (f' titled "{title}"' if title else "")]
     x_label, y_label = ax.get_xlabel(), ax.get_ylabel()
     if "bar chart" in kind and ax.get_xticklabels() and not _is_date_axis(ax.xaxis):
-        names = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+        names = [" ".join(t.get_text().split()) for t in ax.get_xticklabels() if t.get_text()]
         parts.append(f"x axis: {x_label or 'unlabelled'}, bars for " + ", ".join(names[:12]))
     else:
         low, high = ax.get_xlim()
@@ -155,8 +166,8 @@ def _describe_axes(ax: Any, many: bool) -> str:
             if data.width > 0 and abs(data.x0) != float("inf"):
                 low, high = data.x0, data.x1
         parts.append(f"x axis: {x_label or 'unlabelled'}, {_format_range(ax.xaxis, low, high)}")
-    parts.append(f"y axis: {y_label or 'unlabelled'}"
-                 + (" (log scale)" if ax.get_yscale() == "log" else ""))
+    log = ax.get_yscale() == "log" and "log" not in y_label.lower()
+    parts.append(f"y axis: {y_label or 'unlabelled'}" + (" (log scale)" if log else ""))
     legend = ax.get_legend()
     if legend is not None:
         entries = [t.get_text() for t in legend.get_texts() if t.get_text()]

@@ -92,6 +92,17 @@ def test_the_date_range_is_in_dates(sales):
     assert "from 1991-09 to 1994-08" in describe_figure(ax.figure)
 
 
+def test_pandas_time_axes_are_described_in_dates(sales):
+    fig, ax = plt.subplots()
+    sales.iloc[-24:].plot(ax=ax, title="Last two years", xlabel="month", ylabel="bottles")
+    ax.set_yscale("log")
+    text = describe_figure(fig)
+    assert "x axis: month, from 1992-09 to 1994-08" in text, text
+    assert "y axis: bottles (log scale)." in text
+    ax.set_ylabel("bottles (log scale)")
+    assert "(log scale) (log scale)" not in describe_figure(fig)
+
+
 def test_unlabelled_axes_are_refused_with_the_fix():
     fig, ax = plt.subplots()
     ax.plot([1, 2, 3])

@@ -171,3 +171,19 @@ def test_make_site_and_make_pdf_exist_and_make_html_is_gone():
     assert re.search(r"^site: env\n\t\$\(BIN\)/python -m tools.site html", makefile, re.M)
     assert re.search(r"^pdf: env\n\t\$\(BIN\)/python -m tools.site pdf", makefile, re.M)
     assert not re.search(r"^html:", makefile, re.M)
+
+
+def test_only_current_full_mode_copies_count_as_executed(tmp_path):
+    source, copy = tmp_path / "nb.ipynb", tmp_path / "executed.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nbformat.write(nb, str(source))
+    assert not site.is_current(source, copy)  # missing
+    for mode, expected in (("full", True), ("fast", False)):
+        nb.metadata["course_run"] = {"mode": mode, "status": "ok"}
+        nbformat.write(nb, str(copy))
+        os.utime(copy, (source.stat().st_mtime + 10,) * 2)
+        assert site.is_current(source, copy) is expected, mode
+    nb.metadata["course_run"]["mode"] = "full"
+    nbformat.write(nb, str(copy))
+    os.utime(copy, (source.stat().st_mtime - 10,) * 2)
+    assert not site.is_current(source, copy)  # the source changed after the run
