@@ -40,6 +40,7 @@ SITE = ROOT / "site"
 RESULTS = ROOT / "results"
 RUN_DIRS = ("notebooks", "solutions")
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+SLIDES_TEMPLATES = Path(__file__).resolve().parent / "slides-template"
 
 
 def run_order() -> list[Path]:
@@ -225,6 +226,9 @@ def render_slides(path: Path, out_dir: Path) -> Path:
     for key, value in VENDOR_URLS.items():
         setattr(config.SlidesExporter, key, value)
     source = executed_path(path) if executed_path(path).exists() else path
+    # The course's template adds each figure's alt text (see tools/slides-template).
+    config.SlidesExporter.extra_template_basedirs = [str(SLIDES_TEMPLATES)]
+    config.SlidesExporter.template_name = "course-reveal"
     body, _ = SlidesExporter(config=config).from_filename(str(source))
     # The reveal template always imports Mermaid from a CDN; the course has no Mermaid
     # diagrams, so the import is dropped rather than vendored (it would be 20+ MB).
