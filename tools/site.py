@@ -260,13 +260,13 @@ def refresh_executed(paths: list[Path]) -> None:
         runner.run_all(stale)
 
 
-def html(execute: bool = True) -> int:
+def html(execute: bool = True, executed_dir: Path = EXECUTED) -> int:
     """``make site``: the course website under site/html."""
     paths = course_paths()
     if execute:
         refresh_executed(paths)
     mathjax = vendor_mathjax(MATHJAX_CACHE / "mathjax-site")
-    source = stage(paths, STAGE, mathjax=mathjax)
+    source = stage(paths, STAGE, executed_dir=executed_dir, mathjax=mathjax)
     if HTML_OUT.exists():
         shutil.rmtree(HTML_OUT)
     sphinx(source, HTML_OUT, "html")
@@ -281,12 +281,12 @@ def html(execute: bool = True) -> int:
     return 0
 
 
-def pdf(execute: bool = True) -> int:
+def pdf(execute: bool = True, executed_dir: Path = EXECUTED) -> int:
     """``make pdf``: LaTeX sources of the whole course, and the PDF when LaTeX is installed."""
     paths = course_paths()
     if execute:
         refresh_executed(paths)
-    source = stage(paths, STAGE)
+    source = stage(paths, STAGE, executed_dir=executed_dir)
     if LATEX_OUT.exists():
         shutil.rmtree(LATEX_OUT)
     sphinx(source, LATEX_OUT, "latex")
@@ -310,10 +310,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["html", "pdf"])
     parser.add_argument("--no-execute", action="store_true",
                         help="publish the executed copies there are; run nothing")
+    parser.add_argument("--executed", type=Path, default=EXECUTED, metavar="DIR",
+                        help="publish the executed copies in DIR (<folder>/<name>.ipynb), e.g. "
+                             "a fast-mode preview; implies --no-execute")
     args = parser.parse_args(argv)
+    execute = not args.no_execute and args.executed == EXECUTED
     if args.command == "pdf":
-        return pdf(execute=not args.no_execute)
-    return html(execute=not args.no_execute)
+        return pdf(execute=execute, executed_dir=args.executed)
+    return html(execute=execute, executed_dir=args.executed)
 
 
 if __name__ == "__main__":

@@ -46,8 +46,13 @@ html_theme_options = {
 
 latex_engine = "xelatex"
 latex_documents = [("index", "course.tex", project, author, "manual")]
+# The exercises' check marks are emoji, which the TeX fonts lack: words instead.
 latex_elements = {"papersize": "a4paper", "pointsize": "10pt",
-                  "preamble": r"\setcounter{tocdepth}{1}"}
+                  "preamble": r"""\setcounter{tocdepth}{1}
+\usepackage{newunicodechar}
+\newunicodechar{✅}{\textbf{[correct]}}
+\newunicodechar{❌}{\textbf{[not quite]}}
+\newunicodechar{⏳}{\textbf{[not attempted]}}"""}
 
 
 def _alt_from_output_metadata(app):
