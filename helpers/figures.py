@@ -267,7 +267,10 @@ def install_alt_text(shell: Any = None) -> bool:
 
     # Load the backend now: the inline backend registers its PNG formatter when it loads,
     # which would otherwise replace ours at the first figure.
-    plt.switch_backend(matplotlib.get_backend())
+    try:
+        plt.switch_backend(matplotlib.get_backend())
+    except (ImportError, RuntimeError):  # a GUI backend without its toolkit: keep going
+        pass
     png = shell.display_formatter.formatters["image/png"]
 
     def rewrap(*_: Any) -> None:
