@@ -98,6 +98,10 @@ def test_the_build_made_no_network_call(built):
     assert not built["log"].exists(), built["log"].read_text()
 
 
+def test_the_build_leaves_no_scratch_copies(built):
+    assert not (built["tmp"] / "jupyter_execute").exists()
+
+
 def test_the_site_loads_nothing_from_the_network(built):
     assert site.remote_assets(built["html"]) == []
     page = (built["html"] / "notebooks" / "10_forecast_uncertainty.html").read_text()

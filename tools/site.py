@@ -182,7 +182,12 @@ def sphinx(source: Path, out: Path, builder: str = "html", quiet: bool = True,
     """Run ``sphinx-build -b builder source out`` in a fresh process; raise with its log."""
     command = [sys.executable, "-m", "sphinx", "-b", builder, "-j", "1", "-E",
                *(["-q"] if quiet else []), str(source), str(out)]
+    # MyST-NB copies the notebooks to <out>/../jupyter_execute even when it runs nothing.
+    scratch = out.parent / "jupyter_execute"
+    existed = scratch.exists()
     result = subprocess.run(command, capture_output=True, text=True, env=env)
+    if not existed:
+        shutil.rmtree(scratch, ignore_errors=True)
     if result.returncode != 0:
         raise SystemExit(f"sphinx-build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
 
