@@ -126,13 +126,24 @@ def _visible_axes(fig: Any) -> list[Any]:
             and ax.get_label() != "<colorbar>"]
 
 
-def _labelled(ax: Any, which: str, axes: list[Any]) -> bool:
-    """Whether ``ax``'s x or y axis has a label, on itself or on an axes sharing it."""
+def _shared(ax: Any, which: str, axes: list[Any]) -> list[Any]:
+    """The other visible axes that share ``ax``'s x (or y) axis."""
+    group = ax.get_shared_x_axes() if which == "x" else ax.get_shared_y_axes()
+    return [other for other in group.get_siblings(ax) if other is not ax and other in axes]
+
+
+def _label(ax: Any, which: str, axes: list[Any]) -> str:
+    """``ax``'s x or y label, or the label of an axes sharing that axis (stacked panels)."""
     getter = f"get_{which}label"
-    if getattr(ax, getter)():
-        return True
-    shared = ax.get_shared_x_axes() if which == "x" else ax.get_shared_y_axes()
-    return any(getattr(other, getter)() for other in shared.get_siblings(ax) if other in axes)
+    own = getattr(ax, getter)()
+    if own:
+        return own
+    return next((getattr(o, getter)() for o in _shared(ax, which, axes) if getattr(o, getter)()), "")
+
+
+def _titled(ax: Any, axes: list[Any]) -> bool:
+    """Whether ``ax`` has a title, or is a panel in a stack sharing x with a titled one."""
+    return bool(ax.get_title()) or any(o.get_title() for o in _shared(ax, "x", axes))
 
 
 def _problems(fig: Any) -> list[str]:
@@ -143,19 +154,19 @@ def _problems(fig: Any) -> list[str]:
     problems = []
     for i, ax in enumerate(axes):
         name = "the plot" if len(axes) == 1 else f"plot {i + 1} of {len(axes)}"
-        if not (ax.get_title() or suptitle):
+        if not (_titled(ax, axes) or suptitle):
             problems.append(f"{name} has no title: ax.set_title('...') (or fig.suptitle('...'))")
         for which in ("x", "y"):
-            if not _labelled(ax, which, axes):
+            if not _label(ax, which, axes):
                 problems.append(f"{name} has no {which} axis label: ax.set_{which}label('...')")
     return problems
 
 
-def _describe_axes(ax: Any, many: bool) -> str:
+def _describe_axes(ax: Any, axes: list[Any]) -> str:
     kind = _chart_kind(ax)
     title = ax.get_title()
     parts = [f'{kind[0].upper()}{kind[1:]}' + (f' titled "{title}"' if title else "")]
-    x_label, y_label = ax.get_xlabel(), ax.get_ylabel()
+    x_label, y_label = _label(ax, "x", axes), _label(ax, "y", axes)
     if "bar chart" in kind and ax.get_xticklabels() and not _is_date_axis(ax.xaxis):
         names = [" ".join(t.get_text().split()) for t in ax.get_xticklabels() if t.get_text()]
         parts.append(f"x axis: {x_label or 'unlabelled'}, bars for " + ", ".join(names[:12]))
@@ -212,9 +223,9 @@ def describe_figure(fig: Any, strict: bool = True) -> str:
         texts.append(f'Figure titled "{suptitle}"' + (f" with {len(axes)} plots." if len(axes) > 1
                                                        else "."))
     if len(axes) > 1:
-        texts += [f"Plot {i + 1}: " + _describe_axes(ax, True) for i, ax in enumerate(axes)]
+        texts += [f"Plot {i + 1}: " + _describe_axes(ax, axes) for i, ax in enumerate(axes)]
     elif axes:
-        texts.append(_describe_axes(axes[0], False))
+        texts.append(_describe_axes(axes[0], axes))
     return " ".join(texts)
 
 

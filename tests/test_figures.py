@@ -127,6 +127,27 @@ def test_shared_axes_and_suptitle_count_as_labelled():
     assert "Plot 1: Line chart" in text and "Plot 2: Bar chart" in text
 
 
+def test_a_stack_of_panels_needs_one_title_and_one_x_label():
+    """08 and 09 stack one panel per variable, sharing the date axis, titled on top."""
+    fig, axes = plt.subplots(3, 1, sharex=True)
+    for ax, name in zip(axes, ["rain (mm)", "wind (m/s)", "temp (°C)"], strict=True):
+        ax.plot([1, 2, 3], [1, 3, 2])
+        ax.set_ylabel(name)
+    axes[0].set_title("Weather")
+    with pytest.raises(CourseInputError, match="no x axis label"):
+        describe_figure(fig)
+    axes[-1].set_xlabel("day")
+    text = describe_figure(fig)
+    assert "Plot 2: Line chart. x axis: day, from 1 to 3. y axis: wind (m/s)." in text
+    fig, (left, right) = plt.subplots(1, 2)  # side by side, not sharing x: each needs a title
+    for ax in (left, right):
+        ax.plot([1, 2], [1, 2])
+        ax.set(xlabel="x", ylabel="y")
+    left.set_title("Left")
+    with pytest.raises(CourseInputError, match="plot 2 of 2 has no title"):
+        describe_figure(fig)
+
+
 def test_junk_is_refused():
     with pytest.raises(CourseInputError, match="needs a matplotlib Figure"):
         describe_figure("not a figure")
