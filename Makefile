@@ -7,7 +7,8 @@
 #   make exercises  regenerate exercises/ from solutions/ (and the course maps)
 #   make map        rewrite the course map in README.md and 00_start_here
 #   make results    run every notebook and solution in full mode -> results/RESULTS.md
-#   make html       executed HTML reading copies under site/html (full mode)
+#   make site       the course website under site/html: navigation, search, offline (npm once)
+#   make pdf        the whole course as LaTeX, and site/course.pdf where latexmk + XeLaTeX exist
 #   make slides     offline reveal.js decks under site/slides (needs npm once)
 #   make grade      EXERCISE=NN SUBMISSIONS=dir OUT=dir [JOBS=N] [FULL=1] [ROSTER=file.csv
 #                   [ROSTER_KEY=column] [ASSIGNMENT=name]]: grade a class's notebooks
@@ -24,7 +25,7 @@ NOTEBOOK_DIRS := notebooks exercises solutions
 UV_VERSION ?= 0.13.9
 LOCK_FLAGS := --universal --generate-hashes --python-version 3.11 --custom-compile-command "make lock"
 
-.PHONY: env lab test test-latest unit lint lock exercises map clean clean-venv results html slides grade gradescope
+.PHONY: env lab test test-latest unit lint lock exercises map clean clean-venv results site pdf slides grade gradescope
 
 env: $(STAMP)
 
@@ -61,7 +62,14 @@ lock:
 	$$uv pip compile requirements.in $(LOCK_FLAGS) $(if $(UPGRADE),--upgrade) --quiet -o requirements.txt
 	@echo "Wrote requirements.txt; run make test to install and check it."
 
-lab: env
+# The course's JupyterLab settings (tools/lab-settings): no "get notified about official
+# Jupyter news?" prompt and no update check, so nothing distracts or calls out in class.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+$(LAB_SETTINGS): tools/lab-settings/overrides.json $(STAMP)
+	mkdir -p $(dir $@) && cp tools/lab-settings/overrides.json $@
+
+lab: env $(LAB_SETTINGS)
 	$(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_start_here.ipynb
 
 lint: env
@@ -129,8 +137,12 @@ clean: env
 results: env
 	$(BIN)/python -m tools.runner results
 
-html: env
-	$(BIN)/python -m tools.runner html
+# Both use the executed copies of make results (running only missing or outdated ones).
+site: env
+	$(BIN)/python -m tools.site html
+
+pdf: env
+	$(BIN)/python -m tools.site pdf
 
 slides: env
 	$(BIN)/python -m tools.runner slides

@@ -21,6 +21,9 @@ on recent NVIDIA GPUs and the course's NumPy-against-Keras comparisons hold ther
 In fast mode (``COURSE_FAST=1``) importing ``helpers`` also switches Keras to eager
 execution (:func:`helpers.mode.run_eagerly_for_speed`): the tiny trainings of fast mode
 then skip graph tracing, which is most of their cost.
+
+Importing ``helpers`` also sets the course's figure style and gives every figure shown
+in a notebook alt text (:mod:`helpers.figures`).
 """
 
 from __future__ import annotations
@@ -64,5 +67,11 @@ if FAST:
     from helpers.mode import run_eagerly_for_speed
 
     run_eagerly_for_speed()
+
+# Figures for everyone (helpers.figures): Petroff 10 colours, white backgrounds, concise
+# dates, and alt text on every figure a notebook shows.
+from helpers.figures import install as _install_figures  # noqa: E402
+
+_install_figures()
 
 __all__ = ["FAST", "fast_mode", "pick", "seed_everything"]

@@ -448,14 +448,17 @@ def fan_chart(history: pd.Series, forecast: IntervalForecast, truth: pd.Series |
     recent = history.iloc[-last_n:]
     ax.plot(recent.index, recent.to_numpy(), color="black", linewidth=1.2, label="history")
     dates = forecast.quantiles.index
-    for level, alpha in ((95, 0.18), (80, 0.35)):
+    # Not colour alone: the 95 % band is also hatched, the median dashed, the truth marked.
+    for level, alpha, hatch in ((95, 0.18, "///"), (80, 0.35, None)):
         low, high = forecast.interval(level)
-        ax.fill_between(dates, low.to_numpy(), high.to_numpy(), color="C0", alpha=alpha,
-                        linewidth=0, label=f"{level} % interval")
-    ax.plot(dates, forecast.median.to_numpy(), color="C0", linewidth=1.6,
+        ax.fill_between(dates, low.to_numpy(), high.to_numpy(), facecolor="C0", alpha=alpha,
+                        edgecolor="C0" if hatch else "none", hatch=hatch, linewidth=0,
+                        label=f"{level} % interval")
+    ax.plot(dates, forecast.median.to_numpy(), color="C0", linewidth=1.6, linestyle="--",
             label=f"{forecast.name} median")
     if truth is not None:
-        ax.plot(truth.index, truth.to_numpy(), color="C3", marker=".", linewidth=1, label="truth")
+        ax.plot(truth.index, truth.to_numpy(), color="C2", marker="o", markersize=3,
+                linewidth=1, label="truth")
     ax.set(title=title, xlabel="date", ylabel=ylabel)
     ax.legend(loc="upper left", fontsize="small")
     return ax

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import helpers  # noqa: F401
 
@@ -60,11 +61,18 @@ def test_headless_run_is_quiet_and_uses_local_sockets(tmp_path, capfd):
         assert runner.kernel_config(tmp_path).KernelManager.transport == "ipc"
 
 
-def test_html_page_loads_nothing_from_the_network(tmp_path):
-    page = runner.render_html(ROOT / "notebooks" / "00_start_here.ipynb", tmp_path)
-    assert page == tmp_path / "notebooks" / "00_start_here.html"
-    html = page.read_text()
-    assert runner.remote_references(html) == []
-    assert 'src="../vendor/requirejs/require.js"' in html
-    assert 'src="../vendor/mathjax/MathJax.js?config=' in html
-    assert "mermaid.esm" not in html and "import(" not in html
+def test_slides_carry_the_figures_alt_text(tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("plot()")
+    cell.outputs = [nbformat.v4.new_output(
+        "display_data", data={"image/png": "iVBORw0KGgo="},
+        metadata={"image/png": {"alt": 'Line chart titled "Sales". x axis: month.'}})]
+    nb.cells = [nbformat.v4.new_markdown_cell("# 99 · Deck"), cell]
+    (tmp_path / "slides-src").mkdir()
+    source = tmp_path / "slides-src" / "99_deck.ipynb"
+    nbformat.write(nb, str(source))
+    deck = runner.render_slides(source, tmp_path).read_text()
+    assert re.search(r"""<img alt=["']Line chart titled (&quot;|")Sales""", deck), deck[-2000:]
+    assert "No description has been provided" not in deck

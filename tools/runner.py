@@ -1,4 +1,4 @@
-"""Run the whole course headless: ``make results``, ``make html`` and ``make slides``.
+"""Run the whole course headless: ``make results`` and ``make slides``.
 
 * ``python -m tools.runner results`` executes every notebook in
   ``notebooks/`` and ``solutions/`` in **full mode**, one after another, with a
@@ -9,10 +9,8 @@
   to ``build/executed``.
 * ``python -m tools.runner render`` re-renders those pages from the committed
   ``results/results.json`` without running anything.
-* ``python -m tools.runner html`` turns the executed copies (running any that
-  are missing or older than their source) into HTML under ``site/html`` with an
-  ``index.html`` in course order. RequireJS and MathJax are copied next to the
-  pages, so they render offline (npm fetches them once, as for the slides).
+* The course website (``make site``) and PDF (``make pdf``) are built from the
+  executed copies by :mod:`tools.site`.
 * ``python -m tools.runner slides`` writes reveal.js decks under
   ``site/slides`` from the slide metadata of the notebooks.
 """
@@ -41,6 +39,8 @@ BUILD = ROOT / "build" / "executed"
 SITE = ROOT / "site"
 RESULTS = ROOT / "results"
 RUN_DIRS = ("notebooks", "solutions")
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+SLIDES_TEMPLATES = Path(__file__).resolve().parent / "slides-template"
 
 
 def run_order() -> list[Path]:
@@ -104,7 +104,9 @@ def run_all(paths: list[Path], fast: bool = False) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if k != "COURSE_FAST"}
     if fast:
         env["COURSE_FAST"] = "1"
-    env.setdefault("MPLBACKEND", "Agg")
+    # The inline backend, as in JupyterLab: the executed copies keep their figures (with the
+    # alt text helpers.figures attaches) for the course website. Agg would drop them.
+    env["MPLBACKEND"] = INLINE_BACKEND
     facts: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as parts:
         env[RESULTS_ENV] = parts
@@ -117,6 +119,8 @@ def run_all(paths: list[Path], fast: bool = False) -> dict[str, Any]:
             wall = time.perf_counter() - start
             target = executed_path(path)
             target.parent.mkdir(parents=True, exist_ok=True)
+            # The website publishes full-mode copies only (tools.site.is_current reads this).
+            nb.metadata["course_run"] = {"mode": "fast" if fast else "full", "status": status}
             nbformat.write(nb, str(target))
             published = []
             part = Path(parts) / (name.replace("/", "__").replace(".ipynb", ".json"))
@@ -194,68 +198,10 @@ def render_pages(data: dict[str, Any] | None = None) -> list[Path]:
     return changed
 
 
-def _stale(path: Path) -> bool:
-    target = executed_path(path)
-    return not target.exists() or target.stat().st_mtime < path.stat().st_mtime
-
-
-# What the HTML pages load, relative to a page in site/html/<folder>/: vendored by make html.
-HTML_VENDOR_URLS = {
-    "require_js_url": "../vendor/requirejs/require.js",
-    "mathjax_url": "../vendor/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
-}
-
-
 def _drop_mermaid(body: str) -> str:
     """Remove the module script that imports Mermaid from a CDN (the course has no diagrams)."""
     return re.sub(r"<script type=\"module\">(?:(?!</script>).)*?mermaid(?:(?!</script>).)*</script>",
                   "", body, flags=re.S)
-
-
-def render_html(path: Path, out_dir: Path) -> Path:
-    """Write one notebook as an HTML page under ``out_dir/<folder>/`` loading ``out_dir/vendor``."""
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
-
-    config = Config()
-    for key, value in HTML_VENDOR_URLS.items():
-        setattr(config.HTMLExporter, key, value)
-    source = executed_path(path) if executed_path(path).exists() else path
-    body, _ = HTMLExporter(config=config, template_name="lab").from_filename(str(source))
-    body = _drop_mermaid(body)
-    target = out_dir / path.parent.name / path.with_suffix(".html").name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(body)
-    return target
-
-
-def html() -> int:
-    """``make html``: executed HTML copies of every notebook with an index page, offline."""
-    paths = [p for p in nbtools.course_notebooks() if p.parent.name in RUN_DIRS + ("exercises",)]
-    stale = [p for p in paths if _stale(p)]
-    if stale:
-        print(f"Executing {len(stale)} notebook(s) in full mode first...")
-        run_all(stale)
-    out = SITE / "html"
-    vendor_assets(out, packages=("requirejs",))
-    entries = []
-    for path in sorted(paths, key=lambda p: (p.name[:2], p.parent.name)):
-        target = render_html(path, out)
-        remote = remote_references(target.read_text())
-        if remote:
-            raise SystemExit(f"{target.name} still loads from the network: {remote[:3]}")
-        entries.append((path, target.relative_to(out)))
-    items = "\n".join(
-        f'<li><a href="{rel}">{path.parent.name}/{path.name}</a></li>' for path, rel in entries
-    )
-    (out / "index.html").write_text(
-        "<!doctype html><meta charset='utf-8'><title>RNN forecasting course</title>"
-        "<h1>RNN forecasting course: reading copies</h1>"
-        "<p>Executed in full mode by <code>make html</code>; they work offline.</p>"
-        f"<ol>\n{items}\n</ol>\n"
-    )
-    print(f"Wrote {len(entries)} pages and {out / 'index.html'}")
-    return 0
 
 
 VENDOR_PACKAGES = ["reveal.js@4.6.1", "requirejs@2.3.7", "jquery@3.7.1", "font-awesome@4.7.0",
@@ -289,6 +235,9 @@ def render_slides(path: Path, out_dir: Path) -> Path:
     for key, value in VENDOR_URLS.items():
         setattr(config.SlidesExporter, key, value)
     source = executed_path(path) if executed_path(path).exists() else path
+    # The course's template adds each figure's alt text (see tools/slides-template).
+    config.SlidesExporter.extra_template_basedirs = [str(SLIDES_TEMPLATES)]
+    config.SlidesExporter.template_name = "course-reveal"
     body, _ = SlidesExporter(config=config).from_filename(str(source))
     # The reveal template always imports Mermaid from a CDN; the course has no Mermaid
     # diagrams, so the import is dropped rather than vendored (it would be 20+ MB).
@@ -375,11 +324,9 @@ def slide_fit_report(deck: Path, browser: str) -> list[dict[str, Any]]:
     return json.loads(html_lib.unescape(match[1]))
 
 
-def vendor_assets(out_dir: Path,
-                  packages: tuple[str, ...] = ("reveal.js", "requirejs", "jquery", "font-awesome"),
-                  ) -> None:
-    """Install reveal.js and friends once with npm (build time only); copy ``packages`` and
-    the parts of MathJax the pages use to ``out_dir/vendor``."""
+def vendor_assets(out_dir: Path) -> None:
+    """Install reveal.js and friends once with npm (build time only); copy them and the
+    parts of MathJax the decks use to ``out_dir/vendor``."""
     import shutil
     import subprocess
 
@@ -388,14 +335,14 @@ def vendor_assets(out_dir: Path,
     if not all((modules / p.split("@")[0]).exists() for p in VENDOR_PACKAGES):
         npm = shutil.which("npm")
         if npm is None:
-            raise SystemExit("make slides and make html need npm (Node.js) once, to fetch "
-                             "reveal.js, MathJax, jQuery, RequireJS and Font Awesome for offline "
-                             "pages. Install Node.js and run the command again.")
+            raise SystemExit("make slides needs npm (Node.js) once, to fetch reveal.js, "
+                             "MathJax, jQuery, RequireJS and Font Awesome for offline decks. "
+                             "Install Node.js and run the command again.")
         cache.mkdir(parents=True, exist_ok=True)
         subprocess.run([npm, "install", "--no-audit", "--no-fund", "--no-save", "--prefix",
                         str(cache), *VENDOR_PACKAGES], check=True)
     vendor = out_dir / "vendor"
-    for package in packages:
+    for package in ("reveal.js", "requirejs", "jquery", "font-awesome"):
         shutil.copytree(modules / package, vendor / package, dirs_exist_ok=True)
     for part in _MATHJAX_PARTS:
         source, target = modules / "mathjax" / part, vendor / "mathjax" / part
@@ -432,7 +379,7 @@ def slides() -> int:
     (out / "index.html").write_text(
         "<!doctype html><meta charset='utf-8'><title>RNN forecasting course: slides</title>"
         "<h1>Slides</h1><p>Arrow keys move between slides; S opens speaker notes. Decks use "
-        "executed notebooks when <code>make html</code> or <code>make results</code> ran first."
+        "executed notebooks when <code>make results</code> or <code>make site</code> ran first."
         f"</p><ol>\n{items}\n</ol>\n"
     )
     print(f"Wrote {len(decks)} decks and {out / 'index.html'} (open it in a browser; works offline).")
@@ -442,7 +389,7 @@ def slides() -> int:
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description="Run the course's notebooks headless.")
-    parser.add_argument("command", choices=["results", "render", "html", "slides"])
+    parser.add_argument("command", choices=["results", "render", "slides"])
     parser.add_argument("--fast", action="store_true", help="fast mode (for trying the runner)")
     parser.add_argument("--only", nargs="+", metavar="NOTEBOOK",
                         help="run only these notebooks and merge them into the existing results")
@@ -453,9 +400,7 @@ def main(argv: list[str] | None = None) -> int:
         for path in render_pages():
             print(f"updated {path.relative_to(ROOT)} from results/results.json")
         return 0
-    if args.command == "slides":
-        return slides()
-    return html()
+    return slides()
 
 
 if __name__ == "__main__":
