@@ -32,26 +32,27 @@ REFERENCE_S = 9.0
 BUDGET_MULTIPLE = BUDGET_S / REFERENCE_S
 """A notebook's budget as a multiple of the calibration workload."""
 
-WORKLOAD = r"""
-import time
-import helpers
-import keras
-import numpy as np
-from statsmodels.tsa.statespace.sarimax import SARIMAX
-
-helpers.seed_everything(0)
-rng = np.random.default_rng(0)
-x = rng.normal(size=(1024, 24, 1)).astype("float32")
-y = (0.6 * x[:, -1, 0] + 0.3 * x[:, -12, 0]).astype("float32")
-months = np.arange(240)
-series = 10 * np.sin(2 * np.pi * months / 12) + np.cumsum(rng.normal(size=240))
-start = time.perf_counter()
-model = keras.Sequential([keras.Input((24, 1)), keras.layers.LSTM(16), keras.layers.Dense(1)])
-model.compile(optimizer="adam", loss="mse")
-model.fit(x, y, epochs=6, batch_size=32, verbose=0)
-SARIMAX(series, order=(1, 1, 1), seasonal_order=(1, 1, 0, 12)).fit(disp=False)
-print(f"calibration-seconds: {time.perf_counter() - start:.3f}")
-"""
+# Runs in a child process (it imports helpers, and so TensorFlow, which tools never do).
+WORKLOAD = (
+    'import time\n'
+    'import helpers\n'
+    'import keras\n'
+    'import numpy as np\n'
+    'from statsmodels.tsa.statespace.sarimax import SARIMAX\n'
+    '\n'
+    'helpers.seed_everything(0)\n'
+    'rng = np.random.default_rng(0)\n'
+    'x = rng.normal(size=(1024, 24, 1)).astype("float32")\n'
+    'y = (0.6 * x[:, -1, 0] + 0.3 * x[:, -12, 0]).astype("float32")\n'
+    'months = np.arange(240)\n'
+    'series = 10 * np.sin(2 * np.pi * months / 12) + np.cumsum(rng.normal(size=240))\n'
+    'start = time.perf_counter()\n'
+    'model = keras.Sequential([keras.Input((24, 1)), keras.layers.LSTM(16), keras.layers.Dense(1)])\n'
+    'model.compile(optimizer="adam", loss="mse")\n'
+    'model.fit(x, y, epochs=6, batch_size=32, verbose=0)\n'
+    'SARIMAX(series, order=(1, 1, 1), seasonal_order=(1, 1, 0, 12)).fit(disp=False)\n'
+    'print(f"calibration-seconds: {time.perf_counter() - start:.3f}")\n'
+)
 
 
 def measure(python: str = sys.executable, timeout: float = 600) -> float:
