@@ -53,7 +53,7 @@ def _monthly(series: Any, name: str) -> pd.Series:
 class SeriesTransform:
     """Log, deseasonalise and scale a monthly series; undo it on a forecast.
 
-    First used in 07 §5.
+    Not used in a notebook directly; :func:`lstm_forecast` (07 §5) uses it.
 
     ``fit(values)`` learns everything from ``values`` only (the months a network
     trains on): the seasonal profile (each calendar month's mean deviation from a
@@ -132,25 +132,25 @@ class SeriesTransform:
 def stop_split(n_values: int, window: int, horizon: int, stop_months: int) -> tuple[np.ndarray, np.ndarray]:
     """Masks over ``make_windows`` windows: training, and early stopping held out for real.
 
-    First used in 07 §5.
+    Not used in a notebook directly; :func:`lstm_forecast` (07 §5) uses it.
 
     The last ``stop_months`` values are for early stopping. A window trains when all its
     labels lie before them, and is watched by early stopping when all its labels lie in
     them; the ``horizon - 1`` windows whose labels straddle the boundary are used by
-    neither (the purge).
+    neither (the purge, :func:`helpers.splits.purge_masks`).
 
     >>> train, stop = stop_split(40, window=12, horizon=3, stop_months=6)
     >>> int(train.sum()), int(stop.sum()), int((~train & ~stop).sum())
     (22, 4, 2)
     """
+    from helpers.splits import label_bounds, purge_masks
+
     n_windows = n_values - window - horizon + 1
     if n_windows <= 0 or not 0 < stop_months < n_values - window:
         raise CourseInputError(f"{n_values} values cannot give windows of {window} with "
                                f"{horizon} labels and {stop_months} early-stopping months.")
-    train_end = n_values - stop_months - 1          # position of the last training label
-    first = np.arange(n_windows) + window           # first label of each window
-    last = first + horizon - 1
-    train, stop = last <= train_end, first > train_end
+    first, last = label_bounds(n_windows, window, horizon)
+    train, stop = purge_masks(first, last, train_end=n_values - stop_months - 1)
     if not stop.any():
         raise CourseInputError(f"stop_months={stop_months} leaves no early-stopping window "
                                f"with {horizon} labels; use stop_months >= {horizon}.")

@@ -79,6 +79,65 @@ def _dates(value: Any, name: str) -> pd.DatetimeIndex:
 
 
 # ---------------------------------------------------------------------------
+# What a trained model saw: recomputed from the model, its History and the scaler
+# ---------------------------------------------------------------------------
+
+BATCH_SIZES = (8, 16, 32, 64, 128, 256)
+
+
+def _window_losses(model: Any, scaled: np.ndarray, window: int) -> np.ndarray | None:
+    """The model's loss on every one-step window of ``scaled`` (None when it cannot be computed)."""
+    from helpers.windows import make_windows
+
+    import keras
+
+    try:
+        X, y = make_windows(scaled, window)
+        pred = np.asarray(keras.ops.convert_to_numpy(model(X, training=False)), dtype="float64")
+        pred = pred.reshape(len(X), -1)
+    except Exception:  # a model that does not read these windows: other checks explain why
+        return None
+    if pred.shape[1] != 1:
+        return None
+    loss = getattr(model, "loss", "mse")
+    name = loss if isinstance(loss, str) else getattr(loss, "name", type(loss).__name__)
+    errors = pred[:, 0] - np.asarray(y, dtype="float64").reshape(-1)
+    if str(name).lower() in ("mae", "mean_absolute_error"):
+        return np.abs(errors)
+    if str(name).lower() in ("mse", "mean_squared_error"):
+        return errors**2
+    return None   # another loss: the check cannot recompute it
+
+
+def _watched(model: Any, history: Any, scaled: np.ndarray, window: int,
+             ends: tuple[int, ...]) -> tuple[int, int] | None:
+    """``(end, k)`` when early stopping watched the last ``k`` windows before window ``end``.
+
+    The model's loss on those windows equals the History's best (restored weights) or last
+    validation loss. ``None`` when no such stretch matches, or the loss is not MSE/MAE.
+    """
+    losses = _window_losses(model, scaled, window)
+    logs = getattr(history, "history", {}) or {}
+    recorded = [float(v) for v in logs.get("val_loss", []) if np.isfinite(v)]
+    if losses is None or not recorded:
+        return None
+    targets = {min(recorded), recorded[-1]}
+    for end in ends:
+        sums = np.cumsum(losses[:end][::-1])        # sums[k - 1]: the last k windows before end
+        means = sums / np.arange(1, end + 1)
+        for target in targets:
+            close = np.flatnonzero(np.abs(means - target) <= 2e-4 * max(abs(target), 1e-8))
+            if close.size:
+                return end, int(close[0]) + 1
+    return None
+
+
+def _steps_fit(steps: int, n_windows: int) -> bool:
+    """Could an epoch of ``steps`` batches come from ``n_windows`` training windows?"""
+    return any(-(-n_windows // batch) == steps for batch in BATCH_SIZES)
+
+
+# ---------------------------------------------------------------------------
 # Task 1 · load
 # ---------------------------------------------------------------------------
 
@@ -225,17 +284,27 @@ def check_windows(window: Any, X: Any, y: Any, train_scaled: Any) -> str:
 
 
 @check(EXERCISE, 5)
-def check_model(model: Any, history: Any, window: Any) -> str:
-    """Task 5: a trained recurrent model taking (window, 1) and predicting one value."""
+def check_model(model: Any, history: Any, window: Any, scaler: Any) -> str:
+    """Task 5: a trained recurrent model taking (window, 1), predicting one value.
+
+    Besides the model's shape, the check recomputes from the student's ``model``,
+    ``history`` and ``scaler`` which windows early stopping watched: the model's loss on
+    the last k windows of the series (scaled with ``scaler``) must equal the best (or
+    last) validation loss in ``history``. So a model trained on windows of the whole
+    series, test months included, or one whose early stopping watched windows it also
+    trained on, is recognised.
+    """
     import keras
 
     require(model, "model")
     require(history, "history")
+    require(scaler, "scaler")
     if not isinstance(model, keras.Model):
         raise Wrong(f"`model` should be a Keras model (keras.Sequential), not a "
                     f"{type(model).__name__}.")
-    recurrent = (keras.layers.LSTM, keras.layers.GRU, keras.layers.SimpleRNN, keras.layers.RNN)
-    if not any(isinstance(layer, recurrent) for layer in model.layers):
+    recurrent = (keras.layers.LSTM, keras.layers.GRU, keras.layers.SimpleRNN, keras.layers.RNN,
+                 keras.layers.Bidirectional)
+    if not any(isinstance(layer, recurrent) for layer in _all_layers(model)):
         raise Wrong("the model has no recurrent layer: put a keras.layers.LSTM(...) before "
                     "the Dense output layer.")
     inputs = model_shape(model, "input_shape")
@@ -270,8 +339,57 @@ def check_model(model: Any, history: Any, window: Any) -> str:
     losses = np.asarray(logs["loss"], dtype="float64")
     if not np.all(np.isfinite(losses)):
         raise Wrong("the training loss became NaN or infinite: check the scaling of X and y.")
+    _expect_held_out(model, history, scaler, int(inputs[1]))
     return (f"a recurrent model {inputs} -> {outputs}, trained for {len(losses)} epoch(s) "
-            f"({steps} gradient steps).")
+            f"({steps} gradient steps), early stopping on the last training windows.")
+
+
+def _all_layers(model: Any) -> list[Any]:
+    """Every layer of ``model``, nested models and wrappers (Bidirectional...) included."""
+    found, stack = [], list(getattr(model, "layers", []))
+    while stack:
+        layer = stack.pop()
+        found.append(layer)
+        stack.extend(getattr(layer, "layers", []) or [])
+        for attribute in ("layer", "forward_layer"):
+            inner = getattr(layer, attribute, None)
+            if inner is not None:
+                stack.append(inner)
+    return found
+
+
+def _scaled_series(scaler: Any) -> np.ndarray | None:
+    try:
+        values = _series().to_numpy().reshape(-1, 1)
+        return np.asarray(scaler.transform(values), dtype="float64")[:, 0]
+    except Exception:  # not a fitted scaler: task 3's check explains
+        return None
+
+
+def _expect_held_out(model: Any, history: Any, scaler: Any, window: int) -> None:
+    """Wrong when early stopping watched test months, or windows the model trained on."""
+    scaled = _scaled_series(scaler)
+    if scaled is None:
+        raise Wrong("could not scale the series with your `scaler`; check task 3 first.")
+    n_all = len(scaled) - window                      # windows of the whole series
+    n_train = n_all - TEST_MONTHS                     # windows whose label is a training month
+    found = _watched(model, history, scaled, window, ends=(n_train, n_all))
+    if found is None:
+        raise Wrong("the validation losses in `history` are not the model's error on the last "
+                    "windows of the training months, so early stopping did not watch them (or "
+                    "the model was trained again afterwards). Train once with fit(model, X, y, "
+                    "..., validation_split=0.1, patience=PATIENCE) and keep what it returns.")
+    end, k = found
+    if end == n_all:
+        raise Wrong(f"early stopping watched the last {k} windows of the WHOLE series, whose "
+                    "labels are test months: the model was trained on windows cut from the "
+                    "test period too. Cut X, y from train_scaled only (task 4) and train on them.")
+    steps = getattr(history, "params", {}).get("steps")
+    if k >= n_train or (isinstance(steps, int) and _steps_fit(steps, n_train)
+                        and not _steps_fit(steps, n_train - k)):
+        raise Wrong(f"early stopping watched the last {k} windows, but the model also trained "
+                    "on them, so it watched an in-sample loss. Keep them out of training: "
+                    "validation_split=0.1 does that (or train on X[:-k] and validate on X[-k:]).")
 
 
 # ---------------------------------------------------------------------------
@@ -441,19 +559,23 @@ def _scaler_on_all(full_scaler: Any) -> np.ndarray:
 
 
 @check(EXERCISE, 8)
-def check_future(future: Any, final_model: Any, full_scaler: Any, model: Any = None) -> str:
+def check_future(future: Any, final_model: Any, full_scaler: Any, final_history: Any,
+                 model: Any = None) -> str:
     """Task 8: the retrained model's 12-month forecast after the data, on 2016-06..2017-05.
 
     The check recomputes ``inverse_scale(full_scaler, recursive_forecast(final_model,
     scaled series, 12))`` with the student's objects, after checking that
-    ``full_scaler`` was fitted on the whole series and that ``final_model`` is a new,
-    trained model and not ``model``, the one trained on the training months in task 5.
+    ``full_scaler`` was fitted on the whole series, that ``final_model`` is a new,
+    trained model and not ``model``, the one trained on the training months in task 5,
+    and, from ``final_history``, that it was trained on the windows of the whole series:
+    its early stopping watched the last windows of the series, scaled with ``full_scaler``.
     """
     from helpers.forecasting import inverse_scale, recursive_forecast
 
     require(future, "future")
     require(final_model, "final_model")
     require(full_scaler, "full_scaler")
+    require(final_history, "final_history")
     if not isinstance(future, pd.Series):
         values = as_array(future, "future")
         raise Wrong(f"`future` is a {type(future).__name__} of {values.size} values without "
@@ -501,6 +623,7 @@ def check_future(future: Any, final_model: Any, full_scaler: Any, model: Any = N
         raise Wrong("`final_model` has never been trained: fit it on the windows of the "
                     "whole series (X_all, y_all) as in task 5.")
     scaled = _scaler_on_all(full_scaler)
+    _expect_trained_on_all(final_model, final_history, scaled)
     try:
         expected = np.ravel(inverse_scale(full_scaler,
                                           recursive_forecast(final_model, scaled, FUTURE_MONTHS)))
@@ -509,7 +632,7 @@ def check_future(future: Any, final_model: Any, full_scaler: Any, model: Any = N
 
         raise Wrong(f"could not recompute the forecast with `final_model` and `full_scaler` "
                     f"({describe_error(err)}).") from None
-    tolerance = 1e-3 * max(1.0, float(np.mean(np.abs(expected))))
+    tolerance = 2e-5 * max(1.0, float(np.mean(np.abs(expected))))
     if np.allclose(values, expected, atol=tolerance):
         return (f"final_model's recursive forecast of the 12 months {FUTURE_START:%Y-%m} to "
                 f"{expected_dates[-1]:%Y-%m}, in index units.")
@@ -519,6 +642,12 @@ def check_future(future: Any, final_model: Any, full_scaler: Any, model: Any = N
             "`future` is the forecast of `model`, the task-5 network that never saw the last "
             "24 months; forecast with `final_model`, retrained on all the data.",
             lambda: inverse_scale(full_scaler, recursive_forecast(model, scaled, FUTURE_MONTHS))))
+    diagnoses.append((
+        "`future` was turned back into index points with a scaler fitted on the training "
+        "months only (the task-3 `scaler`), while the model reads values scaled with "
+        "`full_scaler`: inverse_scale(full_scaler, ...).",
+        lambda: _with_train_scaler(full_scaler, recursive_forecast(final_model, scaled,
+                                                                   FUTURE_MONTHS))))
     diagnoses.append((
         "`future` continues from the end of the TRAINING months (2014-05), not from the end "
         "of the series: recursive_forecast(final_model, series_scaled, 12).",
@@ -534,6 +663,41 @@ def check_future(future: Any, final_model: Any, full_scaler: Any, model: Any = N
     raise Wrong("`future` is not the recursive forecast of `final_model` from the end of the "
                 "series: future_values = inverse_scale(full_scaler, recursive_forecast("
                 "final_model, series_scaled, 12)), then to_series(future_values, series.index).")
+
+
+def _with_train_scaler(full_scaler: Any, scaled_forecast: Any) -> np.ndarray:
+    """``scaled_forecast`` inverse-scaled by a scaler like ``full_scaler`` fitted on train only."""
+    from helpers.forecasting import inverse_scale
+
+    from sklearn.base import clone
+
+    ref_train, _ = reference_split()
+    on_train = clone(full_scaler).fit(ref_train.to_numpy().reshape(-1, 1))
+    return inverse_scale(on_train, scaled_forecast)
+
+
+def _expect_trained_on_all(final_model: Any, final_history: Any, scaled: np.ndarray) -> None:
+    """Wrong unless ``final_history`` shows training on the windows of the whole series."""
+    logs = getattr(final_history, "history", None)
+    if not isinstance(logs, dict) or not logs.get("loss"):
+        raise Wrong("`final_history` should be what fit(final_model, ...) returned (a keras "
+                    "History with a 'loss' list).")
+    if getattr(final_history, "model", final_model) is not final_model:
+        raise Wrong("`final_history` comes from training another model: keep the History "
+                    "returned when you trained `final_model`.")
+    if "val_loss" not in logs:
+        raise Wrong("`final_history` has no validation loss: train final_model as in task 5, "
+                    "with validation_split=0.1 and early stopping.")
+    inputs = model_shape(final_model, "input_shape")
+    window = int(inputs[1])
+    n_all = len(scaled) - window
+    found = _watched(final_model, final_history, scaled, window, ends=(n_all, n_all - TEST_MONTHS))
+    if found is None or found[0] != n_all:
+        raise Wrong("`final_model` was not trained on the windows of the whole series: its "
+                    "early stopping did not watch the last windows of the series scaled with "
+                    "`full_scaler` (trained on the task-4 windows, or on windows scaled with "
+                    "the task-3 scaler?). Cut X_all, y_all = make_windows(series_scaled, WINDOW) "
+                    "and train final_model on them.")
 
 
 def _numpy(value: Any) -> Any:
