@@ -301,6 +301,9 @@ def test_no_check_raises_on_junk(junk):
         ex07.check_rmse(junk, junk, junk),
         ex07.check_future(junk, junk, junk, junk),
         ex07.check_future(junk, junk, junk, junk, junk),
+        ex07.check_choice(junk, junk),
+        ex07.check_backtest(junk, junk),
+        ex07.check_noise(junk, junk, junk, junk),
     ]
     for verdict in verdicts:
         assert verdict.status in (NOT_ATTEMPTED, WRONG), verdict
@@ -409,6 +412,86 @@ def _bidirectional(units):
 def _rmse7(lstm, snaive=None, forecast=None):
     forecast = _on_test(GOOD6) if forecast is None else forecast
     return ex07.check_rmse(lstm, snaive_rmse() if snaive is None else snaive, forecast)
+
+
+# --- tasks 9-11: validation choice, rolling origins, sample noise ---
+
+from helpers.baselines import (  # noqa: E402
+    BacktestFold,
+    ets_forecast,
+    rolling_origin,
+    sarimax_forecast,
+    seasonal_naive_forecast,
+)
+from helpers.significance import diebold_mariano, squared_errors  # noqa: E402
+
+FIT, VAL = TRAIN.iloc[:-24], TRAIN.iloc[-24:]
+_LAZY = {}
+
+
+def _lazy(key, make):
+    if key not in _LAZY:
+        _LAZY[key] = make()
+    return _LAZY[key]
+
+
+def _val_forecasts(**extra):
+    base = _lazy("val", lambda: {
+        "seasonal naive": seasonal_naive_forecast(FIT, 24, season=12),
+        "SARIMA": sarimax_forecast(FIT, 24, log=True),
+        "ETS(M,Ad,M)": ets_forecast(FIT, 24, form="ETS(M,Ad,M)")})
+    return {**base, **extra}
+
+
+def _best(forecasts, worst=False):
+    scores = {k: rmse(VAL, f) for k, f in forecasts.items()}
+    return (max if worst else min)(scores, key=scores.get)
+
+
+def _t9(forecasts=None, chosen=None, worst=False):
+    forecasts = _val_forecasts() if forecasts is None else forecasts
+    return ex07.check_choice(forecasts, _best(forecasts, worst) if chosen is None else chosen)
+
+
+def _folds():
+    return _lazy("folds", lambda: {
+        "seasonal naive": rolling_origin(SERIES, seasonal_naive_forecast, 12, origins=4, season=12),
+        "SARIMA": rolling_origin(SERIES, sarimax_forecast, 12, origins=4, log=True),
+        "ETS": rolling_origin(SERIES, ets_forecast, 12, origins=4, form="ETS(M,Ad,M)")})
+
+
+def _table(folds, power=1):
+    return pd.DataFrame({name: {f.train_end: rmse(f.truth, f.forecast) ** power for f in fs}
+                         for name, fs in folds.items()})
+
+
+def _t10(folds=None, table=None, transpose=False):
+    folds = _folds() if folds is None else folds
+    table = _table(folds) if table is None else table
+    return ex07.check_backtest(folds, table.T if transpose else table)
+
+
+def _with(name, new_folds):
+    return {**_folds(), name: new_folds}
+
+
+def _sarima_test():
+    return _lazy("sarima_test", lambda: sarimax_forecast(TRAIN, 24, log=True))
+
+
+def _t11(loss=squared_errors, swap=False, verdict=None, sarima=None, **dm_args):
+    forecast, sarima = _on_test(GOOD6), _sarima_test() if sarima is None else sarima
+    a, b = (sarima, forecast) if swap else (forecast, sarima)
+    dm = diebold_mariano(loss(TEST, a), loss(TEST, b), **dm_args)
+    return ex07.check_noise(dm, dm.p_value < 0.05 if verdict is None else verdict, forecast, sarima)
+
+
+def _abs_errors(truth, forecast):
+    return (truth - forecast).abs()
+
+
+def _raw_errors(truth, forecast):
+    return truth - forecast
 
 
 _GOOD_RMSE7 = rmse(TEST, GOOD6)
@@ -601,6 +684,69 @@ TABLE07 = [
     Attempt(8, J, "a string", lambda: _t8("next year")),
     Attempt(8, J, "a number", lambda: _t8(100.0)),
     Attempt(8, J, "final_history as a dict", lambda: _t8(_future(), history={"loss": [1.0]})),
+    # task 9
+    Attempt(9, V, "three candidates, the lowest chosen in code", lambda: _t9()),
+    Attempt(9, V, "a fourth candidate, ETS(A,Ad,A)", lambda: _t9(_val_forecasts(
+        **{"ETS(A,Ad,A)": ets_forecast(FIT, 24, form="ETS(A,Ad,A)")}))),
+    Attempt(9, V, "lower-case names", lambda: _t9({k.lower(): v for k, v in _val_forecasts().items()})),
+    Attempt(9, M, "forecasts of the test months (the test decides)", lambda: _t9({
+        "seasonal naive": seasonal_naive_forecast(TRAIN, 24, season=12),
+        "SARIMA": sarimax_forecast(TRAIN, 24, log=True),
+        "ETS": ets_forecast(TRAIN, 24, form="ETS(M,Ad,M)")}), "TEST months"),
+    Attempt(9, M, "seasonal naive with lags inside the validation months", lambda: _t9(
+        _val_forecasts(**{"seasonal naive": SERIES.shift(12).loc[VAL.index]})), "validation months"),
+    Attempt(9, M, "the validation truth as a forecast", lambda: _t9(_val_forecasts(
+        **{"seasonal naive": VAL.copy()})), "themselves"),
+    Attempt(9, M, "the highest RMSE chosen", lambda: _t9(worst=True), "lowest"),
+    Attempt(9, M, "no ETS candidate", lambda: _t9({"seasonal naive": _val_forecasts()["seasonal naive"],
+                                                   "SARIMA": _val_forecasts()["SARIMA"],
+                                                   "naive": FIT.iloc[[-1] * 24].set_axis(VAL.index)}),
+            "ETS"),
+    Attempt(9, M, "chosen is not a candidate", lambda: _t9(chosen="LSTM"), "one of the keys"),
+    Attempt(9, J, "placeholders", lambda: ex07.check_choice(..., ...), status=NOT_ATTEMPTED),
+    Attempt(9, J, "a list", lambda: ex07.check_choice([1, 2, 3], "SARIMA")),
+    Attempt(9, J, "strings as forecasts", lambda: ex07.check_choice(
+        {"seasonal naive": "a", "SARIMA": "b", "ETS": "c"}, "SARIMA")),
+    # task 10
+    Attempt(10, V, "origins as rows", lambda: _t10()),
+    Attempt(10, V, "models as rows", lambda: _t10(transpose=True)),
+    Attempt(10, V, "the table from backtest_scores with MASE", lambda: _t10(table=pd.DataFrame({
+        name: __import__("helpers.baselines").baselines.backtest_scores(
+            fs, series=SERIES, season=12)["RMSE"] for name, fs in _folds().items()}))),
+    Attempt(10, M, "a forecast that saw the months it forecasts", lambda: _t10(_with("ETS", [
+        BacktestFold(f.train_end, f.truth.copy(), f.truth) for f in _folds()["ETS"]])),
+        "equals the truth"),
+    Attempt(10, M, "ETS from other origins than the others", lambda: _t10(_with("ETS", rolling_origin(
+        SERIES, seasonal_naive_forecast, 12, origins=4, step=6, season=12))), "same origins"),
+    Attempt(10, M, "a scaled series", lambda: _t10(_with("seasonal naive", rolling_origin(
+        SERIES / 100, seasonal_naive_forecast, 12, origins=4, season=12))), "series itself"),
+    Attempt(10, M, "one origin only", lambda: _t10({k: v[-1:] for k, v in _folds().items()}),
+            "at least 3"),
+    Attempt(10, M, "a table of MSE", lambda: _t10(table=_table(_folds(), power=2)), "squared"),
+    Attempt(10, M, "seasonal naive with season 24", lambda: _t10(_with("seasonal naive", rolling_origin(
+        SERIES, seasonal_naive_forecast, 12, origins=4, season=24))), "seasonal-naive"),
+    Attempt(10, J, "placeholders", lambda: ex07.check_backtest(..., ...), status=NOT_ATTEMPTED),
+    Attempt(10, J, "a string", lambda: ex07.check_backtest("folds", "table")),
+    Attempt(10, J, "lists of numbers", lambda: ex07.check_backtest(
+        {"seasonal naive": [1], "SARIMA": [2], "ETS": [3]}, pd.DataFrame())),
+    # task 11
+    Attempt(11, V, "squared errors", lambda: _t11()),
+    Attempt(11, V, "absolute errors", lambda: _t11(loss=_abs_errors)),
+    Attempt(11, V, "SARIMA first", lambda: _t11(swap=True)),
+    Attempt(11, M, "SARIMA forecast of the months after the data", lambda: _t11(
+        sarima=sarimax_forecast(SERIES, 24, log=True)), "24 test months"),
+    Attempt(11, M, "raw errors instead of losses", lambda: _t11(loss=_raw_errors), "raw errors"),
+    Attempt(11, M, "the verdict reversed", lambda: (lambda dm: ex07.check_noise(
+        dm, not dm.p_value < 0.05, _on_test(GOOD6), _sarima_test()))(diebold_mariano(
+            squared_errors(TEST, _on_test(GOOD6)), squared_errors(TEST, _sarima_test()))), "p ="),
+    Attempt(11, M, "horizon 12 for one loss per month", lambda: _t11(horizon=12), "horizon"),
+    Attempt(11, M, "a SARIMA without the log", lambda: _t11(sarima=sarimax_forecast(TRAIN, 24)),
+            "log"),
+    Attempt(11, J, "placeholders", lambda: ex07.check_noise(..., ..., ..., ...),
+            status=NOT_ATTEMPTED),
+    Attempt(11, J, "a number as dm", lambda: ex07.check_noise(0.05, True, _on_test(GOOD6),
+                                                              _sarima_test())),
+    Attempt(11, J, "strings", lambda: ex07.check_noise("dm", "yes", "forecast", "sarima")),
 ]
 
 

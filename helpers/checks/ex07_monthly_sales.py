@@ -700,6 +700,236 @@ def _expect_trained_on_all(final_model: Any, final_history: Any, scaled: np.ndar
                     "and train final_model on them.")
 
 
+# ---------------------------------------------------------------------------
+# Task 9 · choose the classical model on a validation period
+# ---------------------------------------------------------------------------
+
+VALIDATION_MONTHS = 24
+
+
+def reference_validation() -> tuple[pd.Series, pd.Series]:
+    """``(fit_part, val_part)``: the training months before the last 24, and those 24."""
+    train, _ = reference_split()
+    return train.iloc[:-VALIDATION_MONTHS], train.iloc[-VALIDATION_MONTHS:]
+
+
+def _forecast_series(value: Any, name: str, dates: pd.DatetimeIndex, period: str) -> np.ndarray:
+    """The values of a forecast Series on ``dates``; Wrong, with the fix, otherwise."""
+    if not isinstance(value, pd.Series):
+        raise Wrong(f"{name} should be a pandas Series on the {period} dates (what the "
+                    f"baselines return), not a {type(value).__name__}.")
+    if not isinstance(value.index, pd.DatetimeIndex) or not value.index.equals(dates):
+        _, ref_test = reference_split()
+        if len(value.index) and value.index[0] in ref_test.index:
+            raise Wrong(f"{name} forecasts TEST months ({value.index[0]:%Y-%m}..): a choice made "
+                        "there lets the test period decide. Fit on fit_part and forecast the "
+                        f"{period} months, {dates[0]:%Y-%m}..{dates[-1]:%Y-%m}.")
+        raise Wrong(f"{name} should be indexed by the {len(dates)} {period} months "
+                    f"{dates[0]:%Y-%m}..{dates[-1]:%Y-%m}: forecast {len(dates)} months from the "
+                    "end of the data it was fitted on.")
+    values = as_array(value, name)
+    if not np.all(np.isfinite(values)):
+        raise Wrong(f"{name} contains NaN or infinite values.")
+    return values
+
+
+@check(EXERCISE, 9)
+def check_choice(val_forecasts: Any, chosen: Any) -> str:
+    """Task 9: forecasts of the validation months from ``fit_part`` and the lowest-RMSE choice.
+
+    The check recomputes every RMSE from the student's forecasts and the validation
+    months, recognises forecasts of the test months or of the validation months from data
+    that include them, and makes sure ``chosen`` is the lowest.
+    """
+    require(val_forecasts, "val_forecasts")
+    require(chosen, "chosen")
+    if not isinstance(val_forecasts, dict) or len(val_forecasts) < 3:
+        raise Wrong("`val_forecasts` should be a dict {model name: forecast Series} with at "
+                    "least three candidates: seasonal naive, SARIMA and ETS.")
+    names = " ".join(str(k).lower() for k in val_forecasts)
+    if "sarima" not in names or "ets" not in names:
+        raise Wrong("compare SARIMA and ETS (name the keys so, e.g. 'SARIMA', 'ETS(M,Ad,M)') "
+                    "with seasonal naive.")
+    fit_part, val_part = reference_validation()
+    truth = val_part.to_numpy()
+    series = _series()
+    in_sample_naive = series.shift(SEASON).loc[val_part.index].to_numpy()
+    scores = {}
+    for name, forecast in val_forecasts.items():
+        values = _forecast_series(forecast, f"val_forecasts[{name!r}]", val_part.index, "validation")
+        if np.allclose(values, truth):
+            raise Wrong(f"val_forecasts[{name!r}] is the validation months themselves.")
+        if np.allclose(values, in_sample_naive):
+            raise Wrong(f"val_forecasts[{name!r}] repeats each month of the year before, also "
+                        "inside the validation period, so its second year uses validation "
+                        "months: seasonal_naive_forecast(fit_part, 24, season=12) instead.")
+        scores[name] = float(np.sqrt(np.mean((values - truth) ** 2)))
+    if not isinstance(chosen, str) or chosen not in scores:
+        raise Wrong(f"`chosen` should be one of the keys of val_forecasts {list(scores)}, "
+                    f"got {chosen!r}.")
+    best = min(scores, key=scores.get)
+    if chosen != best:
+        raise Wrong(f"`chosen` is {chosen!r} (RMSE {scores[chosen]:.2f} on the validation "
+                    f"months) but {best!r} has the lowest RMSE there ({scores[best]:.2f}). "
+                    "Choose in code: min(val_rmse, key=val_rmse.get).")
+    shown = ", ".join(f"{k} {v:.2f}" for k, v in sorted(scores.items(), key=lambda kv: kv[1]))
+    return f"validation RMSE: {shown}; chosen on the validation months: {chosen}."
+
+
+# ---------------------------------------------------------------------------
+# Task 10 · a rolling-origin comparison
+# ---------------------------------------------------------------------------
+
+MIN_ORIGINS = 3
+
+
+@check(EXERCISE, 10)
+def check_backtest(folds: Any, backtest: Any) -> str:
+    """Task 10: rolling-origin folds for seasonal naive, SARIMA and ETS, and their RMSE table.
+
+    The check verifies every fold against the series (the truth, the forecast dates, the
+    end of training), that all models share the same origins, recomputes the seasonal-naive
+    forecasts, and recomputes the table of RMSEs from the student's folds.
+    """
+    from helpers.baselines import BacktestFold, seasonal_naive_forecast
+
+    require(folds, "folds")
+    require(backtest, "backtest")
+    if not isinstance(folds, dict) or len(folds) < 3:
+        raise Wrong("`folds` should be a dict {model name: rolling_origin(...)} with seasonal "
+                    "naive, SARIMA and ETS.")
+    names = " ".join(str(k).lower() for k in folds)
+    if "sarima" not in names or "ets" not in names or "naive" not in names:
+        raise Wrong("the backtest should compare seasonal naive, SARIMA and ETS (keys naming "
+                    "them).")
+    series = _series()
+    rmse: dict[str, dict[pd.Timestamp, float]] = {}
+    origins = None
+    for name, model_folds in folds.items():
+        if not isinstance(model_folds, list) or not all(isinstance(f, BacktestFold)
+                                                        for f in model_folds):
+            raise Wrong(f"folds[{name!r}] should be the list that rolling_origin returns.")
+        if len(model_folds) < MIN_ORIGINS:
+            raise Wrong(f"folds[{name!r}] has {len(model_folds)} origin(s); use at least "
+                        f"{MIN_ORIGINS} (origins=4), so the comparison does not rest on one year.")
+        ends = [f.train_end for f in model_folds]
+        if origins is None:
+            origins = ends
+        elif ends != origins:
+            raise Wrong(f"folds[{name!r}] starts from other origins than the first model: every "
+                        "model must be scored from the same origins, on the same months.")
+        rmse[name] = {}
+        for fold in model_folds:
+            truth = fold.truth
+            if not isinstance(truth, pd.Series) or not truth.index.isin(series.index).all() or \
+                    not np.allclose(truth.to_numpy(), series.loc[truth.index].to_numpy()):
+                raise Wrong(f"the truth of folds[{name!r}] is not the series itself: pass "
+                            "`series` (unscaled) to rolling_origin.")
+            position = series.index.get_loc(fold.train_end)
+            if truth.index[0] != series.index[position + 1]:
+                raise Wrong(f"in folds[{name!r}], the forecast from {fold.train_end:%Y-%m} does "
+                            "not start the month after training ends.")
+            values = _forecast_series(fold.forecast, f"a forecast of folds[{name!r}]",
+                                      truth.index, "forecast")
+            if "seasonal naive" in str(name).lower():
+                expected = seasonal_naive_forecast(series.loc[:fold.train_end], len(truth),
+                                                   season=SEASON).to_numpy()
+                if not np.allclose(values, expected):
+                    raise Wrong(f"folds[{name!r}] is not the seasonal-naive forecast from each "
+                                "origin: rolling_origin(series, seasonal_naive_forecast, 12, "
+                                "origins=4, season=12).")
+            if np.allclose(values, truth.to_numpy()):
+                raise Wrong(f"a forecast of folds[{name!r}] equals the truth: it saw the months "
+                            "it forecasts.")
+            rmse[name][fold.train_end] = float(np.sqrt(np.mean((values - truth.to_numpy()) ** 2)))
+    expected_table = pd.DataFrame(rmse)
+    if not isinstance(backtest, pd.DataFrame):
+        raise Wrong("`backtest` should be a DataFrame of RMSEs, one row per origin and one "
+                    "column per model: pd.DataFrame({name: backtest_scores(f)['RMSE'] ...}).")
+    table = backtest
+    if set(map(str, table.index)) == set(map(str, expected_table.columns)):
+        table = table.T
+    if set(map(str, table.columns)) != set(map(str, expected_table.columns)) or \
+            len(table) != len(expected_table):
+        raise Wrong(f"`backtest` should have one column per model {list(rmse)} and one row per "
+                    f"origin ({len(expected_table)}).")
+    got = table[list(expected_table.columns)].to_numpy(dtype="float64")
+    if not np.allclose(got, expected_table.to_numpy(), rtol=1e-6):
+        if np.allclose(got, expected_table.to_numpy() ** 2, rtol=1e-6):
+            raise Wrong("`backtest` holds squared errors (MSE); take the RMSE.")
+        raise Wrong("`backtest` is not the RMSE of each fold: backtest_scores(folds[name])['RMSE'].")
+    means = expected_table.mean().sort_values()
+    return ("mean RMSE over the origins: " + ", ".join(f"{k} {v:.2f}" for k, v in means.items())
+            + f" ({len(expected_table)} origins, every model on the same months).")
+
+
+# ---------------------------------------------------------------------------
+# Task 11 · sample noise: is the gap larger than the test period's own noise?
+# ---------------------------------------------------------------------------
+
+
+@check(EXERCISE, 11)
+def check_noise(dm: Any, gap_is_real: Any, forecast: Any, sarima_test: Any) -> str:
+    """Task 11: a Diebold-Mariano test of the LSTM against SARIMA on the test months.
+
+    The check recomputes the test from the student's ``forecast`` (task 6) and
+    ``sarima_test`` (the airline SARIMA on log values, fitted on ``train``), accepts
+    squared or absolute errors in either order, and checks the verdict ``gap_is_real``.
+    """
+    from helpers.baselines import sarimax_forecast
+    from helpers.significance import DMResult, diebold_mariano
+
+    require(dm, "dm")
+    require(forecast, "forecast")
+    require(sarima_test, "sarima_test")
+    require(gap_is_real, "gap_is_real")
+    ref_train, ref_test = reference_split()
+    lstm = _forecast_series(forecast, "`forecast`", ref_test.index, "test")
+    sarima = _forecast_series(sarima_test, "`sarima_test`", ref_test.index, "test")
+    reference = sarimax_forecast(ref_train, TEST_MONTHS, order=(0, 1, 1),
+                                 seasonal_order=(0, 1, 1, SEASON), log=True).to_numpy()
+    if not np.allclose(sarima, reference, rtol=2e-2):
+        raise Wrong("`sarima_test` is not the airline SARIMA fitted on the log of `train`: "
+                    "baselines.sarimax_forecast(train, 24, order=(0, 1, 1), "
+                    "seasonal_order=(0, 1, 1, 12), log=True).")
+    if not isinstance(dm, DMResult):
+        raise Wrong("`dm` should be what diebold_mariano(...) returns.")
+    truth = ref_test.to_numpy()
+    candidates = {}
+    for loss_name, loss in (("squared", np.square), ("absolute", np.abs)):
+        a, b = loss(lstm - truth), loss(sarima - truth)
+        candidates[(loss_name, "lstm first")] = diebold_mariano(a, b)
+        candidates[(loss_name, "sarima first")] = diebold_mariano(b, a)
+    match = next((key for key, r in candidates.items()
+                  if np.isclose(r.statistic, dm.statistic, rtol=1e-4, atol=1e-9)
+                  and np.isclose(r.p_value, dm.p_value, rtol=1e-4, atol=1e-9)), None)
+    if match is None:
+        raw = diebold_mariano(lstm - truth, sarima - truth) if dm.n == len(truth) else None
+        if raw is not None and np.isclose(raw.statistic, dm.statistic, rtol=1e-4):
+            raise Wrong("`dm` compares raw errors, which cancel out; the test compares LOSSES: "
+                        "squared_errors(test, forecast) and squared_errors(test, sarima_test).")
+        if dm.horizon != 1:
+            raise Wrong(f"`dm` was computed with horizon={dm.horizon}; the losses here are one "
+                        "per test month, so use the default horizon=1.")
+        raise Wrong("`dm` is not the Diebold-Mariano test of your LSTM forecast (task 6) against "
+                    "`sarima_test` on the test months: diebold_mariano(squared_errors(test, "
+                    "forecast), squared_errors(test, sarima_test)).")
+    if not isinstance(gap_is_real, bool | np.bool_):
+        raise Wrong(f"`gap_is_real` should be True or False, not {gap_is_real!r}.")
+    significant = dm.p_value < 0.05
+    if bool(gap_is_real) != significant:
+        if significant:
+            raise Wrong(f"p = {dm.p_value:.3f} is below 0.05: the gap is larger than the test "
+                        "period's sample noise, so gap_is_real should be True.")
+        raise Wrong(f"p = {dm.p_value:.3f}: a gap this size could come from the test months' "
+                    "noise alone, so gap_is_real should be False (the test cannot tell the two "
+                    "forecasts apart).")
+    winner = "SARIMA" if (dm.mean_diff > 0) == (match[1] == "lstm first") else "the LSTM"
+    verdict = (f"{winner} is more accurate, beyond sample noise" if significant
+               else "the test months cannot tell them apart")
+    return f"DM = {dm.statistic:.2f}, p = {dm.p_value:.3f} ({match[0]} errors): {verdict}."
+
+
 def _numpy(value: Any) -> Any:
     """A Keras variable's value as NumPy (plain values pass through)."""
     return value.numpy() if hasattr(value, "numpy") else value
