@@ -141,7 +141,7 @@ def stop_split(n_values: int, window: int, horizon: int, stop_months: int) -> tu
 
     >>> train, stop = stop_split(40, window=12, horizon=3, stop_months=6)
     >>> int(train.sum()), int(stop.sum()), int((~train & ~stop).sum())
-    (22, 4, 2)
+    (20, 4, 2)
     """
     from helpers.splits import label_bounds, purge_masks
 
