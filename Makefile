@@ -9,7 +9,9 @@
 #   make results    run every notebook and solution in full mode -> results/RESULTS.md
 #   make html       executed HTML reading copies under site/html (full mode)
 #   make slides     offline reveal.js decks under site/slides (needs npm once)
-#   make grade      EXERCISE=NN SUBMISSIONS=dir OUT=dir [JOBS=N] [FULL=1]: grade a class's notebooks
+#   make grade      EXERCISE=NN SUBMISSIONS=dir OUT=dir [JOBS=N] [FULL=1] [ROSTER=file.csv
+#                   [ROSTER_KEY=column] [ASSIGNMENT=name]]: grade a class's notebooks
+#   make gradescope EXERCISE=NN [FULL=1]: the exercise's Gradescope autograder zip (build/gradescope)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -22,7 +24,7 @@ NOTEBOOK_DIRS := notebooks exercises solutions
 UV_VERSION ?= 0.13.9
 LOCK_FLAGS := --universal --generate-hashes --python-version 3.11 --custom-compile-command "make lock"
 
-.PHONY: env lab test test-latest unit lint lock exercises map clean clean-venv results html slides grade
+.PHONY: env lab test test-latest unit lint lock exercises map clean clean-venv results html slides grade gradescope
 
 env: $(STAMP)
 
@@ -135,5 +137,9 @@ slides: env
 
 # JOBS defaults to the number of cores here unless given on the command line or environment.
 grade: env
-	@test -n "$(EXERCISE)" && test -n "$(SUBMISSIONS)" && test -n "$(OUT)" || { echo "usage: make grade EXERCISE=NN SUBMISSIONS=dir OUT=dir [JOBS=N] [FULL=1]" >&2; exit 2; }
-	$(BIN)/python -m tools.grading --exercise $(EXERCISE) --submissions $(SUBMISSIONS) --out $(OUT) $(if $(filter-out file,$(origin JOBS)),--jobs $(JOBS)) $(if $(FULL),--full)
+	@test -n "$(EXERCISE)" && test -n "$(SUBMISSIONS)" && test -n "$(OUT)" || { echo "usage: make grade EXERCISE=NN SUBMISSIONS=dir OUT=dir [JOBS=N] [FULL=1] [ROSTER=file.csv [ROSTER_KEY=column] [ASSIGNMENT=name]]" >&2; exit 2; }
+	$(BIN)/python -m tools.grading --exercise $(EXERCISE) --submissions $(SUBMISSIONS) --out $(OUT) $(if $(filter-out file,$(origin JOBS)),--jobs $(JOBS)) $(if $(FULL),--full) $(if $(ROSTER),--roster "$(ROSTER)") $(if $(ROSTER_KEY),--roster-key "$(ROSTER_KEY)") $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)")
+
+gradescope: env
+	@test -n "$(EXERCISE)" || { echo "usage: make gradescope EXERCISE=NN [FULL=1]" >&2; exit 2; }
+	$(BIN)/python -m tools.gradescope build --exercise $(EXERCISE) $(if $(FULL),--full)

@@ -83,7 +83,7 @@ def test_every_exercise_has_a_solution():
 def test_committed_exercise_matches_its_solution(solution):
     target = exercises.exercise_path(solution)
     assert target.exists(), f"{target.name} is missing: run `make exercises`"
-    difference = exercises.first_difference(generate(nbtools.read(solution)), nbtools.read(target))
+    difference = exercises.first_difference(exercises.build(solution), nbtools.read(target))
     assert difference is None, f"{target.name} drifted from {solution.name}: {difference}. " \
         "Run `make exercises`."
 

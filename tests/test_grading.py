@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -59,7 +60,7 @@ def _faked(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def _rows(out: Path) -> dict[str, list[dict[str, str]]]:
-    with open(out / "grades.csv", newline="", encoding="utf-8") as handle:
+    with open(out / "verdicts.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     by_student: dict[str, list[dict[str, str]]] = {}
     for row in rows:
@@ -88,9 +89,27 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
                    str(subs / "deleter.ipynb"))
     nbformat.write(_tiny("import os\nos.chdir('/')"), str(subs / "wanderer.ipynb"))
     (subs / "notes.txt").write_text("not a notebook: ignored", "utf-8")
+    (base / "roster.csv").write_text(ROSTER, "utf-8")
     grading.grade("01", subs, out, jobs=2, fast=True, cell_timeout=240, notebook_timeout=600,
-                  max_output_mb=1.0, progress=False)
+                  max_output_mb=1.0, progress=False, roster=base / "roster.csv")
     return out, _rows(out)
+
+
+# A Canvas gradebook export: identity columns, another assignment, the Points Possible row.
+# "Untouched" differs in case from the file name; "absent" handed nothing in; the hostile
+# submissions are not on the roster.
+ROSTER = """Student,ID,SIS User ID,SIS Login ID,Section,Quiz 1 (101)
+    Points Possible,,,,,10
+"Doe, Sam",1,u1,solved,A,7
+"Roe, Kim",2,u2,Untouched,A,8
+"Poe, Lee",3,u3,faker,B,9
+"Loe, Ann",4,u4,absent,B,6
+"""
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
 
 
 def test_one_row_per_student_and_task(graded):
@@ -148,6 +167,46 @@ def test_summary_reports_tasks_students_and_time(graded):
     assert "| solved | 4/4 | 1, 2, 3, 4 |" in text
     assert "| untouched | 0/4 |" in text
     assert "Isolation:" in text
+    assert "Roster students without a submission (empty cell in canvas.csv): absent." in text
+
+
+def test_grades_csv_has_one_row_per_student_with_points_and_provenance(graded):
+    out, _ = graded
+    rows = {r["student"]: r for r in _csv(out / "grades.csv")}
+    assert len(rows) == 9
+    solved = rows["solved"]
+    assert [solved[f"task_{t}"] for t in TASKS] == ["1", "1", "1", "1"]
+    assert (solved["total"], solved["max_score"], solved["percent"]) == ("4", "4", "100.0")
+    faker = rows["faker"]
+    assert faker["task_1"] == "0" and faker["task_4"] == "1"
+    assert rows["crash"]["total"] == "0"
+    digest = hashlib.sha256((out.parent / "submissions" / "solved.ipynb").read_bytes()).hexdigest()
+    assert solved["submission_sha256"] == digest
+    assert solved["mode"] == "fast" and solved["course_commit"] and solved["graded_at"].endswith("Z")
+
+
+def test_feedback_speaks_to_each_student(graded):
+    out, rows = graded
+    assert sorted(p.stem for p in (out / "feedback").glob("*.md")) == sorted(rows)
+    solved = (out / "feedback" / "solved.md").read_text("utf-8")
+    assert "**Score: 4 of 4 points.**" in solved and "## Task 1 · " in solved
+    faker = (out / "feedback" / "faker.md").read_text("utf-8")
+    hint = next(r["message"] for r in rows["faker"] if r["task"] == "1")
+    assert hint in faker and "not quite" in faker
+    assert "kernel died" in (out / "feedback" / "crash.md").read_text("utf-8")
+
+
+def test_canvas_csv_keeps_every_roster_student_and_only_them(graded):
+    out, verdicts = graded
+    rows = _csv(out / "canvas.csv")
+    assert list(rows[0]) == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section",
+                             "Exercise 01_rnn_basics"]
+    assert rows[0]["Student"].strip() == "Points Possible"
+    assert rows[0]["Exercise 01_rnn_basics"] == "4"
+    scores = {r["SIS Login ID"]: r["Exercise 01_rnn_basics"] for r in rows[1:]}
+    faker = sum(r["status"] == "correct" for r in verdicts["faker"])
+    assert 0 < faker < 4
+    assert scores == {"solved": "4", "Untouched": "0", "faker": str(faker), "absent": ""}
 
 
 def test_endless_loops_are_stopped_per_cell_and_per_notebook(tmp_path):

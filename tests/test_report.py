@@ -110,9 +110,9 @@ def test_timing_rows_pair_each_notebook_with_its_solution():
     assert text.startswith(TIMING_START) and text.endswith(TIMING_END)
     assert "4 CPU cores, Python 3.12.1" in text and "6.5 min" in text
     rows = [line for line in text.splitlines() if line.startswith("| 0")]
-    assert rows == ["| 00 | `notebooks/00_start.ipynb` | 0.2 |  |",
-                    "| 03 | `notebooks/03_cells.ipynb` | 3.6 | 0.6 |",
-                    "| 04 | `notebooks/04_layers.ipynb` | 2.1 (failed) |  |"]
+    assert rows == ["| 00 | `notebooks/00_start.ipynb` | 0.2 |  |  |  |",
+                    "| 03 | `notebooks/03_cells.ipynb` | 3.6 |  | 0.6 |  |",
+                    "| 04 | `notebooks/04_layers.ipynb` | 2.1 (failed) |  |  |  |"]
 
 
 def test_update_teaching_guide_replaces_only_the_table(tmp_path):

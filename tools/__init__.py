@@ -4,7 +4,8 @@
 ``tools`` is for the people who write and run the course: building and cleaning
 notebooks (:mod:`tools.nbtools`), generating exercises (:mod:`tools.exercises`),
 running everything headless (:mod:`tools.runner`), rendering the results pages
-(:mod:`tools.report`) and grading a class (:mod:`tools.grading`).
+(:mod:`tools.report`), grading a class (:mod:`tools.grading`) with its gradebook files
+(:mod:`tools.lms`) and Gradescope autograder (:mod:`tools.gradescope`).
 
 No module here imports ``helpers``, TensorFlow or Keras, so every command starts in
 about the time nbformat takes to import; ``tests/test_tools.py`` keeps it so.

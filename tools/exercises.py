@@ -18,7 +18,10 @@ The generator writes ``exercises/NN_topic_exercise.ipynb`` where
   checks report as "not attempted");
 * cells tagged ``solution-only`` are dropped (for example the final
   ``checks.assert_all_correct()`` that keeps the solution honest);
-* ``(solution)`` in the title becomes ``(exercise)``.
+* ``(solution)`` in the title becomes ``(exercise)``;
+* every ``## Task N · ...`` heading gets what the task is worth, ``(2 points)``, read
+  from the ``points=`` of its ``@check(EXERCISE, N, points=...)`` in
+  ``helpers/checks/exNN_topic.py`` (default 1), so the two never drift apart.
 
 Everything else (task text, setup cells, check cells) is copied unchanged.
 Run ``make exercises`` (``python -m tools.exercises``) after editing a
@@ -28,6 +31,7 @@ solution; ``python -m tools.exercises --check`` reports drift, as the tests do.
 from __future__ import annotations
 
 import argparse
+import ast
 import re
 from pathlib import Path
 
@@ -41,6 +45,9 @@ END = re.compile(r"^\s*# END SOLUTION\s*$")
 STUB = re.compile(r"^(?P<indent>\s*)# STUB: ?(?P<code>.*)$")
 PLACEHOLDER = "# YOUR CODE HERE"
 SOLUTION_ONLY = nbtools.SOLUTION_ONLY_TAG
+
+
+TASK_HEADING = re.compile(r"^(?P<head>##\s+Task\s+(?P<task>\d+)\b.*?)\s*$", re.M)
 
 
 class ExerciseMarkupError(ValueError):
@@ -73,8 +80,50 @@ def strip_solution(source: str, where: str = "cell") -> str:
     return "\n".join(out)
 
 
-def generate(solution: NotebookNode) -> NotebookNode:
-    """Build the exercise notebook from a solution notebook (returns a new, clean notebook)."""
+def check_module(solution_path: Path) -> Path:
+    """``solutions/NN_topic_solution.ipynb`` -> ``helpers/checks/exNN_topic.py``."""
+    topic = solution_path.name.removesuffix("_solution.ipynb")
+    return solution_path.parent.parent / "helpers" / "checks" / f"ex{topic}.py"
+
+
+def task_points(module: Path) -> dict[int, float]:
+    """``{task: points}`` of the ``@check(EXERCISE, task, points=...)`` decorators in ``module``.
+
+    Read from the source with ``ast`` (tools never import ``helpers``): the task is the
+    decorator's second argument and ``points`` its keyword (default 1). A missing module
+    gives ``{}``.
+    """
+    if not module.exists():
+        return {}
+    found: dict[int, float] = {}
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        for deco in node.decorator_list:
+            if not (isinstance(deco, ast.Call) and getattr(deco.func, "id", None) == "check"
+                    and len(deco.args) >= 2 and isinstance(deco.args[1], ast.Constant)):
+                continue
+            worth = next((k.value for k in deco.keywords if k.arg == "points"), None)
+            value = 1 if worth is None else ast.literal_eval(worth)
+            found[int(deco.args[1].value)] = float(value)
+    return found
+
+
+def _with_points(source: str, points: dict[int, float]) -> str:
+    def add(match: re.Match[str]) -> str:
+        worth = points.get(int(match["task"]))
+        if worth is None:
+            return match.group(0)
+        return f"{match['head']} ({worth:g} point{'' if worth == 1 else 's'})"
+
+    return TASK_HEADING.sub(add, source)
+
+
+def generate(solution: NotebookNode, points: dict[int, float] | None = None) -> NotebookNode:
+    """Build the exercise notebook from a solution notebook (returns a new, clean notebook).
+
+    ``points`` (``{task: points}``) adds each task's worth to its ``## Task N`` heading.
+    """
     cells = []
     for index, cell in enumerate(solution.cells):
         if SOLUTION_ONLY in cell.metadata.get("tags", []):
@@ -82,11 +131,18 @@ def generate(solution: NotebookNode) -> NotebookNode:
         new = nbformat.from_dict(dict(cell))
         if cell.cell_type == "code":
             new.source = strip_solution(cell.source, where=f"cell {index}")
+        elif cell.cell_type == "markdown" and points:
+            new.source = _with_points(cell.source, points)
         cells.append(new)
     if cells and cells[0].cell_type == "markdown":
         cells[0].source = cells[0].source.replace("(solution)", "(exercise)", 1)
     exercise = nbformat.v4.new_notebook(cells=cells)
     return nbtools.clean(exercise)
+
+
+def build(solution_path: Path) -> NotebookNode:
+    """The exercise notebook for ``solution_path``, with the points of its check module."""
+    return generate(nbtools.read(solution_path), task_points(check_module(solution_path)))
 
 
 def exercise_path(solution_path: Path) -> Path:
@@ -123,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     drift = 0
     for path in solution_paths():
         target = exercise_path(path)
-        generated = generate(nbtools.read(path))
+        generated = build(path)
         if args.check:
             problem = (
                 "missing" if not target.exists()

@@ -4,10 +4,17 @@
 (or ``make grade EXERCISE=01 SUBMISSIONS=DIR OUT=DIR``) grades every ``*.ipynb`` in
 ``DIR``; the student id is the file name without ``.ipynb``. It writes
 
-* ``OUT/grades.csv``: one row per student and task, columns ``student,task,status,message``,
-  ``status`` one of ``correct``, ``wrong``, ``not attempted``, ``error``;
+* ``OUT/grades.csv``: one row per student: the points of each task, ``total``,
+  ``max_score``, ``percent``, the submission's SHA-256, the course commit, the mode and the
+  time of grading (for regrade disputes);
+* ``OUT/verdicts.csv``: one row per student and task, ``student,task,status,message,points,
+  max_points``, ``status`` one of ``correct``, ``wrong``, ``not attempted``, ``error``;
+* ``OUT/feedback/<student>.md``: each task's verdict and hint, written to the student;
+* ``OUT/canvas.csv`` with ``--roster``: Canvas's gradebook import (:mod:`tools.lms`);
 * ``OUT/summary.md``: per task the share correct and the most common hints, per student
-  a score, and the time each submission took.
+  the points, and the time each submission took.
+
+A task is worth the ``points=`` of its ``@check`` (default 1).
 
 How one submission is graded (in a worker process of its own, ``--jobs`` at a time):
 
@@ -39,7 +46,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import csv
 import functools
 import hashlib
 import json
@@ -213,7 +219,9 @@ _REGISTRY_PROBE = (
     "import importlib, json, sys\n"
     "from helpers import checks\n"
     "importlib.import_module(sys.argv[1])\n"
-    "found = {f.__name__: task for (_, task), f in checks.registered(sys.argv[2]).items()}\n"
+    "worth = checks.points(sys.argv[2])\n"
+    "found = {f.__name__: [task, worth[task]] for (_, task), f in "
+    "checks.registered(sys.argv[2]).items()}\n"
     "print('registry:' + json.dumps(found))\n"
 )
 
@@ -225,11 +233,16 @@ def registry_of(module: str, exercise: str, root: Path = ROOT) -> dict[str, int]
     ``helpers`` and TensorFlow); only its registry comes back, as JSON. The answer is
     kept for the life of the process, so grading several classes starts one child.
     """
-    return dict(_registry(module, exercise, Path(root)))
+    return {name: task for name, (task, _) in _registry(module, exercise, Path(root)).items()}
+
+
+def points_of(module: str, exercise: str, root: Path = ROOT) -> dict[int, float]:
+    """``{task: points}`` from the course's check registry (the ``points=`` of each ``@check``)."""
+    return {task: worth for task, worth in _registry(module, exercise, Path(root)).values()}
 
 
 @functools.cache
-def _registry(module: str, exercise: str, root: Path) -> dict[str, int]:
+def _registry(module: str, exercise: str, root: Path) -> dict[str, tuple[int, float]]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env.update(PYTHONPATH=str(root), TF_CPP_MIN_LOG_LEVEL=env.get("TF_CPP_MIN_LOG_LEVEL", "3"))
     done = subprocess.run([sys.executable, "-c", _REGISTRY_PROBE, module, exercise],
@@ -239,7 +252,8 @@ def _registry(module: str, exercise: str, root: Path) -> dict[str, int]:
     if done.returncode != 0 or not found:
         tail = "\n".join(done.stderr.strip().splitlines()[-5:])
         raise RuntimeError(f"could not read the checks registered by {module}:\n{tail}")
-    return {name: int(task) for name, task in json.loads(found[-1][len("registry:"):]).items()}
+    return {name: (int(task), float(worth))
+            for name, (task, worth) in json.loads(found[-1][len("registry:"):]).items()}
 
 
 # --------------------------------------------------------------------------- isolation
@@ -642,8 +656,13 @@ def shorten(message: str) -> str:
 
 
 def summarise(rows: list[tuple[str, int, str, str]], outcomes: list[Outcome],
-              exercise: str, fast: bool, wall: float, jobs: int, isolation: str) -> str:
-    """The Markdown summary: per task, per student, and time per submission."""
+              exercise: str, fast: bool, wall: float, jobs: int, isolation: str,
+              points: dict[int, float] | None = None, extra: list[str] | None = None) -> str:
+    """The Markdown summary: per task, per student, and time per submission.
+
+    ``points`` (``{task: points}``, default 1 each) gives each student's score in points;
+    ``extra`` lines (the roster match) go under the header.
+    """
     tasks = sorted({r[1] for r in rows})
     students = sorted({r[0] for r in rows})
     lines = [f"# Grades for exercise {exercise}", "",
@@ -654,7 +673,8 @@ def summarise(rows: list[tuple[str, int, str, str]], outcomes: list[Outcome],
         lines += [f"Time per submission: median {statistics.median(seconds):.1f} s, mean "
                   f"{statistics.fmean(seconds):.1f} s, longest {max(seconds):.1f} s "
                   f"({max(outcomes, key=lambda o: o.seconds).student}).", ""]
-    lines += [f"Isolation: {isolation}.", "", "## Per task", "",
+    lines += [*(f"{line}" for line in extra or []), *([""] if extra else []),
+              f"Isolation: {isolation}.", "", "## Per task", "",
               "| task | correct | wrong | not attempted | error | share correct | most common hints |",
               "|---|---|---|---|---|---|---|"]
     for task in tasks:
@@ -666,19 +686,23 @@ def summarise(rows: list[tuple[str, int, str, str]], outcomes: list[Outcome],
         share = count[CORRECT] / len(got) if got else 0.0
         lines.append(f"| {task} | {count[CORRECT]} | {count[WRONG]} | {count[NOT_ATTEMPTED]} | "
                      f"{count[ERROR]} | {share:.0%} | {shown} |")
-    lines += ["", "## Per student", "", "| student | score | correct tasks | time (s) | note |",
-              "|---|---|---|---|---|"]
+    worth = points or {task: 1.0 for task in tasks}
+    lines += ["", "## Per student", "",
+              "| student | points | correct tasks | time (s) | note |", "|---|---|---|---|---|"]
     by_student = {o.student: o for o in outcomes}
     for student in students:
         got = [r for r in rows if r[0] == student]
         right = [str(r[1]) for r in got if r[2] == CORRECT]
         outcome = by_student.get(student)
         note = _cell(outcome.error) if outcome and outcome.error else ""
-        lines.append(f"| {_cell(student)} | {len(right)}/{len(got)} | {', '.join(right)} | "
+        score = sum(worth.get(r[1], 0.0) for r in got if r[2] == CORRECT)
+        lines.append(f"| {_cell(student)} | {score:g}/{sum(worth.values()):g} | "
+                     f"{', '.join(right)} | "
                      f"{outcome.seconds if outcome else 0:.1f} | {note} |")
     lines += ["", "`error` means the grader could not judge the notebook (the note says why); "
-              "`not attempted` means the `...` placeholder was still there. Details per task "
-              "are in grades.csv.", ""]
+              "`not attempted` means the `...` placeholder was still there. Points per task "
+              "are in grades.csv, every verdict with its hint in verdicts.csv, and each "
+              "student's feedback in feedback/.", ""]
     return "\n".join(lines)
 
 
@@ -690,18 +714,23 @@ def grade(exercise: str, submissions: Path, out: Path, jobs: int | None = None,
           fast: bool = True, cell_timeout: float | None = None,
           notebook_timeout: float | None = None, max_output_mb: float = DEFAULT_MAX_OUTPUT_MB,
           max_file_mb: float = DEFAULT_MAX_FILE_MB, progress: bool = True,
-          root: Path = ROOT) -> list[tuple[str, int, str, str]]:
-    """Grade every ``*.ipynb`` in ``submissions``; write grades.csv and summary.md to ``out``.
+          root: Path = ROOT, roster: Path | None = None, roster_key: str | None = None,
+          assignment: str | None = None) -> list[tuple[str, int, str, str]]:
+    """Grade every ``*.ipynb`` in ``submissions``; write the gradebook files to ``out``.
 
-    Returns the rows of grades.csv. Raises :class:`tools.CourseInputError`
-    for an unknown exercise or a missing submissions folder.
+    Writes grades.csv, verdicts.csv, feedback/, summary.md and, with ``roster``,
+    canvas.csv (see the module docstring). Returns the verdict rows
+    ``(student, task, status, message)``. Raises :class:`tools.CourseInputError` for an
+    unknown exercise, a missing submissions folder or a roster that would mislead
+    (checked before anything runs).
     """
-    from tools import CourseInputError
+    from tools import CourseInputError, lms
 
     submissions, out = Path(submissions), Path(out)
     if not submissions.is_dir():
         raise CourseInputError(f"--submissions {submissions} is not a folder: collect the "
                                "notebooks into one folder, one file per student.")
+    class_list = lms.read_roster(roster, roster_key or lms.DEFAULT_ROSTER_KEY) if roster else None
     exercise_id, notebook, module = find_exercise(exercise, root)
     registry = registry_of(module, exercise_id, root)
     calls = check_calls(notebook, module, registry)
@@ -746,12 +775,26 @@ def grade(exercise: str, submissions: Path, out: Path, jobs: int | None = None,
     wall = time.perf_counter() - start
     outcomes.sort(key=lambda o: o.student)
     rows = [row for o in outcomes for row in o.rows(tasks)]
-    with open(out / "grades.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["student", "task", "status", "message"])
-        writer.writerows(rows)
+    import nbformat
+
+    book = lms.Gradebook(
+        rows=rows, points=points_of(module, exercise_id, root), exercise=exercise_id,
+        mode="fast" if fast else "full", commit=lms.course_commit(root),
+        graded_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        digests={path.stem: lms.sha256_of(path) for path in files},
+        titles=lms.task_titles(nbformat.read(str(notebook), as_version=4).cells))
+    lms.write_grades(book, out / "grades.csv")
+    lms.write_verdicts(book, out / "verdicts.csv")
+    lms.write_feedback(book, out / "feedback")
+    extra: list[str] = []
+    if class_list is not None:
+        report = lms.write_canvas(book, class_list, out / "canvas.csv", assignment)
+        extra = list(lms.report_lines(report, class_list.key))
+        for line in extra:
+            print(line, file=sys.stderr)
     (out / "summary.md").write_text(
-        summarise(rows, outcomes, exercise_id, fast, wall, jobs, isolation), encoding="utf-8")
+        summarise(rows, outcomes, exercise_id, fast, wall, jobs, isolation, book.points, extra),
+        encoding="utf-8")
     return rows
 
 
@@ -777,6 +820,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-output-mb", type=float, default=DEFAULT_MAX_OUTPUT_MB,
                         help="output a notebook may print before it is stopped")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--roster", type=Path, default=None,
+                        help="class list CSV (e.g. a Canvas gradebook export): also write "
+                             "canvas.csv")
+    parser.add_argument("--roster-key", default=None,
+                        help="roster column that holds the submissions' file names "
+                             "(default 'SIS Login ID')")
+    parser.add_argument("--assignment", default=None,
+                        help="canvas.csv's assignment column (default 'Exercise NN_topic')")
     args = parser.parse_args(argv)
     from tools import CourseInputError
 
@@ -786,14 +837,16 @@ def main(argv: list[str] | None = None) -> int:
         rows = grade(args.exercise, args.submissions, args.out, jobs=args.jobs,
                      fast=not args.full, cell_timeout=args.cell_timeout,
                      notebook_timeout=args.timeout, max_output_mb=args.max_output_mb,
-                     progress=not args.no_progress)
+                     progress=not args.no_progress, roster=args.roster,
+                     roster_key=args.roster_key, assignment=args.assignment)
     except CourseInputError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     count = Counter(r[2] for r in rows)
     print(f"{len({r[0] for r in rows})} submission(s): "
           + ", ".join(f"{count[s]} {s}" for s in STATUSES)
-          + f". Wrote {args.out / 'grades.csv'} and {args.out / 'summary.md'}.")
+          + ". Wrote grades.csv, verdicts.csv, feedback/"
+          + (", canvas.csv" if args.roster else "") + f" and summary.md to {args.out}.")
     return 0
 
 

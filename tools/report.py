@@ -49,6 +49,30 @@ def _periods_line(record: dict[str, Any]) -> str:
             f"Scored once on the test period: {test['start']} to {test['end']}.")
 
 
+def _multiple(info: dict[str, Any] | None) -> str:
+    """A notebook's time in calibration units, flagged when over the budget multiple."""
+    from tools.calibration import BUDGET_MULTIPLE
+
+    value = (info or {}).get("multiple")
+    if value is None:
+        return ""
+    return f"{value:.1f}" + (" (over budget)" if value > BUDGET_MULTIPLE else "")
+
+
+def _calibration_line(results: dict[str, Any]) -> str:
+    from tools.calibration import BUDGET_MULTIPLE, BUDGET_S, REFERENCE_S
+
+    seconds = results.get("calibration_s")
+    if seconds is None:
+        return "Calibration workload: not measured in this run (times are in seconds only)."
+    return (f"Calibration workload (`tools.calibration`: a small LSTM training and a SARIMAX "
+            f"fit) took {seconds:.1f} s in the latest run, against {REFERENCE_S:g} s on an idle "
+            f"machine of this kind ({seconds / REFERENCE_S:.1f}× as slow). A notebook's budget, "
+            f"{BUDGET_S:g} s on an idle machine, is {BUDGET_MULTIPLE:.1f}× the calibration "
+            "workload; the multiples compare each notebook with it (each against the calibration of "
+            "its own run), so a slow day shows as a slow day.")
+
+
 def render_markdown(results: dict[str, Any]) -> str:
     """Render ``results.json``'s content as ``RESULTS.md`` (deterministic: a test compares them)."""
     lines = ["# Full-mode results", "",
@@ -56,10 +80,11 @@ def render_markdown(results: dict[str, Any]) -> str:
     facts = results.get("machine", {})
     lines.append("Measured on: " + ", ".join(f"{k} {v}" for k, v in facts.items()) +
                  f"; total wall time {results.get('total_wall_time_s', 0) / 60:.1f} min.")
-    lines += ["", "## Wall time per notebook", "", "| notebook | status | wall time (s) |",
-              "|---|---|---|"]
+    lines += ["", "## Wall time per notebook", "", _calibration_line(results), "",
+              "| notebook | status | wall time (s) | × calibration |", "|---|---|---|---|"]
     for name, info in results.get("notebooks", {}).items():
-        lines.append(f"| `{name}` | {info.get('status', '')} | {info.get('wall_time_s', 0):.0f} |")
+        lines.append(f"| `{name}` | {info.get('status', '')} | {info.get('wall_time_s', 0):.0f} | "
+                     f"{_multiple(info)} |")
     for name, info in results.get("notebooks", {}).items():
         for record in info.get("published", []):
             lines += ["", f"## {name}", "",
@@ -149,7 +174,7 @@ def render_timing(results: dict[str, Any]) -> str:
     ...         "notebooks/01_rnn.ipynb": {"status": "ok", "wall_time_s": 120.0},
     ...         "solutions/01_rnn_solution.ipynb": {"status": "ok", "wall_time_s": 30.0}}})
     >>> table.splitlines()[-3]
-    '| 01 | `notebooks/01_rnn.ipynb` | 2.0 | 0.5 |'
+    '| 01 | `notebooks/01_rnn.ipynb` | 2.0 |  | 0.5 |  |'
     """
     facts = results.get("machine", {})
     rows: dict[str, dict[str, tuple[str, dict[str, Any]]]] = {}
@@ -160,14 +185,16 @@ def render_timing(results: dict[str, Any]) -> str:
              f"Full-mode run times measured by `make results` on {facts.get('cpu cores', '?')} "
              f"CPU cores, Python {facts.get('python', '?')}, no GPU; the whole course took "
              f"{results.get('total_wall_time_s', 0) / 60:.1f} min. Generated from "
-             "`results/results.json`: do not edit by hand.", "",
-             "| # | notebook | full mode (min) | its solution (min) |", "|---|---|---|---|"]
+             "`results/results.json`: do not edit by hand.", "", _calibration_line(results), "",
+             "| # | notebook | full mode (min) | × calibration | its solution (min) "
+             "| × calibration |", "|---|---|---|---|---|---|"]
     for number, found in sorted(rows.items()):
         notebook = found.get("notebooks")
         solution = found.get("solutions")
         label = f"`{notebook[0]}`" if notebook else ""
         lines.append(f"| {number} | {label} | {_minutes(notebook and notebook[1])} | "
-                     f"{_minutes(solution and solution[1])} |")
+                     f"{_multiple(notebook and notebook[1])} | "
+                     f"{_minutes(solution and solution[1])} | {_multiple(solution and solution[1])} |")
     lines += ["", TIMING_END]
     return "\n".join(lines)
 

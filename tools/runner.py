@@ -143,7 +143,15 @@ def results(fast: bool = False, only: list[str] | None = None) -> int:
         paths = [p for p in paths if str(p.relative_to(ROOT)) in wanted]
         if (RESULTS / "results.json").exists():
             previous = json.loads((RESULTS / "results.json").read_text())["notebooks"]
+    from tools import calibration
+
+    calibration_s = calibration.measure()
+    print(f"Calibration workload: {calibration_s:.1f} s (idle reference "
+          f"{calibration.REFERENCE_S:g} s); notebook times are also reported as multiples of it.")
     facts = run_all(paths, fast=fast)
+    for info in facts.values():
+        info["calibration_s"] = round(calibration_s, 2)
+        info["multiple"] = calibration.multiple(info["wall_time_s"], calibration_s)
     merged = {str(p.relative_to(ROOT)): facts.get(str(p.relative_to(ROOT)),
                                                   previous.get(str(p.relative_to(ROOT))))
               for p in run_order()}
@@ -152,6 +160,7 @@ def results(fast: bool = False, only: list[str] | None = None) -> int:
         "mode": "fast" if fast else "full",
         "machine": machine(),
         "total_wall_time_s": round(sum(info["wall_time_s"] for info in merged.values()), 1),
+        "calibration_s": round(calibration_s, 2),
         "notebooks": merged,
     }
     RESULTS.mkdir(exist_ok=True)

@@ -30,6 +30,7 @@ _ICONS = {CORRECT: "✅", NOT_ATTEMPTED: "⏳", WRONG: "❌"}
 
 _LOG: dict[tuple[str, int], Verdict] = {}
 _REGISTRY: dict[tuple[str, int], Callable[..., Verdict]] = {}
+_POINTS: dict[tuple[str, int], float] = {}
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -87,7 +88,17 @@ def require_function(value: Any, name: str) -> Any:
     return value
 
 
-def check(exercise: str, task: int) -> Callable[[Callable[..., str]], Callable[..., Verdict]]:
+def _valid_points(points: Any, exercise: str, task: int) -> float:
+    """``points`` as a positive finite number, or a ValueError naming the check."""
+    if isinstance(points, bool) or not isinstance(points, int | float | np.integer | np.floating) \
+            or not np.isfinite(points) or points <= 0:
+        raise ValueError(f"@check({exercise!r}, {task}, points={points!r}): points must be a "
+                         "positive number such as 1 or 2.5.")
+    return float(points)
+
+
+def check(exercise: str, task: int,
+          points: float = 1) -> Callable[[Callable[..., str]], Callable[..., Verdict]]:
     """Decorator turning a function that returns a success message into a safe check.
 
     The wrapped function raises :class:`Wrong` (with a hint) or
@@ -95,7 +106,12 @@ def check(exercise: str, task: int) -> Callable[[Callable[..., str]], Callable[.
     student's own code, becomes a ``wrong`` verdict with a readable message.
     The check is also registered, so :func:`task_count` knows how many tasks an
     exercise has and the tests can run every check on junk input.
+
+    ``points`` is what the task is worth when graded (default 1): the exercise
+    notebook shows it next to the task's heading (``make exercises`` writes it there),
+    :func:`summary` adds up the points earned and ``make grade`` scores with it.
     """
+    worth = _valid_points(points, exercise, task)
 
     def decorate(func: Callable[..., str]) -> Callable[..., Verdict]:
         @functools.wraps(func)
@@ -114,7 +130,9 @@ def check(exercise: str, task: int) -> Callable[[Callable[..., str]], Callable[.
             return verdict
 
         wrapper.exercise, wrapper.task = exercise, task  # type: ignore[attr-defined]
+        wrapper.points = worth  # type: ignore[attr-defined]
         _REGISTRY[(exercise, task)] = wrapper
+        _POINTS[(exercise, task)] = worth
         return wrapper
 
     return decorate
@@ -123,6 +141,11 @@ def check(exercise: str, task: int) -> Callable[[Callable[..., str]], Callable[.
 def registered(exercise: str | None = None) -> dict[tuple[str, int], Callable[..., Verdict]]:
     """Every registered check, keyed by ``(exercise, task)`` (only ``exercise``'s when given)."""
     return {key: func for key, func in sorted(_REGISTRY.items()) if exercise in (None, key[0])}
+
+
+def points(exercise: str) -> dict[int, float]:
+    """``{task: points}`` for every task of ``exercise`` (from the ``@check`` registry)."""
+    return {task: worth for (ex, task), worth in sorted(_POINTS.items()) if ex == exercise}
 
 
 def task_count(exercise: str) -> int:
@@ -352,6 +375,10 @@ def summary(exercise: str | None = None) -> list[Verdict]:
         print(f"  {_ICONS[verdict.status]} task {verdict.task}: {verdict.status}")
     if verdicts:
         print(f"{done} of {len(verdicts)} checked tasks correct.")
+    worth = points(exercise) if exercise is not None else {}
+    if worth:
+        earned = sum(worth.get(v.task, 0.0) for v in verdicts if v)
+        print(f"Points: {earned:g} of {sum(worth.values()):g}.")
     return verdicts
 
 
