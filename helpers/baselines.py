@@ -54,6 +54,7 @@ __all__ = [
     "seasonal_naive_intervals",
     "backtest_scores",
     "difference",
+    "ets_forecast",
     "naive_forecast",
     "rolling_origin",
     "sarimax_forecast",
@@ -980,3 +981,62 @@ def backtest_scores(
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "train_end"
     return table
+
+
+ETS_FORMS = {
+    "ETS(A,N,A)": {"error": "add", "trend": None, "damped_trend": False, "seasonal": "add"},
+    "ETS(A,Ad,A)": {"error": "add", "trend": "add", "damped_trend": True, "seasonal": "add"},
+    "ETS(M,N,M)": {"error": "mul", "trend": None, "damped_trend": False, "seasonal": "mul"},
+    "ETS(M,Ad,M)": {"error": "mul", "trend": "add", "damped_trend": True, "seasonal": "mul"},
+}
+
+
+def ets_forecast(
+    train: pd.Series, horizon: int, season: int = 12, form: str = "ETS(M,Ad,M)"
+) -> pd.Series:
+    """Exponential smoothing (statsmodels ``ETSModel``): the point forecast of one ETS form.
+
+    First used in 07 §3.
+
+    ``form`` names the model in the ETS(error, trend, season) notation of Hyndman &
+    Athanasopoulos: A additive, M multiplicative, N none, Ad additive damped. The forms
+    offered are the keys of ``ETS_FORMS``. The returned Series carries the fitted model's
+    ``aicc`` (and ``aic``) in ``attrs``, so forms can be compared on the training data:
+
+    >>> from helpers.data import load
+    >>> train = load("wine_sales").iloc[:-12]
+    >>> forecast = ets_forecast(train, 12, form="ETS(A,N,A)")
+    >>> len(forecast), forecast.index[0].strftime("%Y-%m"), forecast.attrs["aicc"] > 0
+    (12, '1993-09', True)
+
+    Raises:
+        CourseInputError: an unknown form, a multiplicative form on values that are not
+            all positive, fewer than two seasons of data, or a non-seasonal period.
+    """
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    _check_train(train, "train")
+    if isinstance(train, pd.DataFrame):
+        raise CourseInputError("ets_forecast models one series; pass a Series (one column).")
+    horizon = _check_positive_int(horizon, "horizon")
+    season = _check_positive_int(season, "season")
+    if season < 2:
+        raise CourseInputError(f"season must be at least 2 (12 for monthly data), got {season}.")
+    if form not in ETS_FORMS:
+        raise CourseInputError(f"form must be one of {list(ETS_FORMS)}, got {form!r}.")
+    if len(train) < 2 * season:
+        raise CourseInputError(f"ETS with season={season} needs at least {2 * season} "
+                               f"observations; train has {len(train)}.")
+    spec = ETS_FORMS[form]
+    values = train.astype("float64")
+    if "mul" in (spec["error"], spec["seasonal"]) and (values <= 0).any():
+        raise CourseInputError(f"{form} is multiplicative and needs strictly positive values; "
+                               "use an additive form such as 'ETS(A,N,A)'.")
+    model = ETSModel(values, seasonal_periods=season, **spec)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitted = model.fit(disp=False)
+    forecast = pd.Series(np.asarray(fitted.forecast(horizon), dtype="float64"),
+                         index=future_index(train.index, horizon), name=form)
+    forecast.attrs.update({"aicc": float(fitted.aicc), "aic": float(fitted.aic), "form": form})
+    return forecast

@@ -295,7 +295,7 @@ def _scaler_column(scaler: Any, column: str | int, n_columns: int | None) -> int
 def inverse_scale(scaler: Any, values: Any, column: str | int | None = None) -> np.ndarray:
     """Undo a fitted scikit-learn scaler, for forecasts of any of the usual shapes.
 
-    First used in 05 §6. Taught in 07 §5.
+    First used in 05 §6. Taught in 07 §4.
 
     Accepted shapes:
 
@@ -465,7 +465,7 @@ def future_index(index: pd.DatetimeIndex, steps: int) -> pd.DatetimeIndex:
 def to_series(values: Any, last_date_index: pd.DatetimeIndex, name: str = "forecast") -> pd.Series:
     """Put a 1-D forecast on the dates that follow ``last_date_index``.
 
-    First used in 07 §5.
+    Not used in a notebook; exercise 07 puts its future forecast on dates with it.
 
     >>> forecast = to_series([1.5, 2.5], pd.date_range("2020-01-01", periods=3, freq="MS"))
     >>> forecast.index.strftime("%Y-%m-%d").tolist(), forecast.tolist()

@@ -51,7 +51,7 @@ def _errors(y_true: Any, y_pred: Any) -> Any:
 def squared_errors(y_true: Any, y_pred: Any) -> Any:
     """Squared forecast errors at each time point, for :func:`diebold_mariano`.
 
-    Not used in a notebook yet. The truth and the forecast are checked as
+    First used in 07 §6. The truth and the forecast are checked as
     :func:`helpers.metrics.rmse` checks them (same dates, same shape, no NaN); a
     Series keeps its dates.
 
@@ -148,7 +148,7 @@ def diebold_mariano(loss_a: Any, loss_b: Any, horizon: int = 1,
                     alternative: str = "two-sided") -> DMResult:
     """Diebold-Mariano test that two forecasts are equally accurate.
 
-    Not used in a notebook yet.
+    First used in 07 §6.
 
     ``d_t = loss_a[t] - loss_b[t]``; under equal accuracy its mean is zero. h-step
     forecast errors are correlated up to lag h - 1, so the variance of the mean is a
@@ -237,7 +237,7 @@ def loss_differential_bootstrap(loss_a: Any, loss_b: Any, horizon: int = 1,
                                 level: float = 0.95, seed: int = 0) -> BootstrapResult:
     """Moving-block bootstrap interval for the mean loss difference ``loss_a - loss_b``.
 
-    Not used in a notebook yet.
+    First used in 07 §6.
 
     Resamples blocks of ``block`` consecutive loss differences (Künsch 1989), so the
     correlation between neighbouring errors survives, and reports the percentile

@@ -161,20 +161,20 @@ def test_task4_windows():
 # --- task 5 ---
 
 def test_task5_model(trained):
-    model, history, _ = trained
-    assert ex07.check_model(model, history, WINDOW).status == CORRECT
-    assert ex07.check_model(..., ..., WINDOW).status == NOT_ATTEMPTED
+    model, history, scaler = trained
+    assert ex07.check_model(model, history, WINDOW, scaler).status == CORRECT
+    assert ex07.check_model(..., ..., WINDOW, scaler).status == NOT_ATTEMPTED
     fresh = keras.Sequential([keras.Input((WINDOW, 1)), keras.layers.LSTM(2), keras.layers.Dense(1)])
     fresh.compile(optimizer="adam", loss="mse")
-    is_wrong(ex07.check_model(fresh, history, WINDOW), "different model")
+    is_wrong(ex07.check_model(fresh, history, WINDOW, scaler), "different model")
     dense = keras.Sequential([keras.Input((WINDOW, 1)), keras.layers.Flatten(), keras.layers.Dense(1)])
-    is_wrong(ex07.check_model(dense, history, WINDOW), "no recurrent layer")
+    is_wrong(ex07.check_model(dense, history, WINDOW, scaler), "no recurrent layer")
     wide = keras.Sequential([keras.Input((WINDOW, 1)), keras.layers.LSTM(2), keras.layers.Dense(24)])
-    is_wrong(ex07.check_model(wide, history, WINDOW), "Dense(1)")
-    is_wrong(ex07.check_model(model, history, 24), "keras.Input(shape=(WINDOW, 1))")
+    is_wrong(ex07.check_model(wide, history, WINDOW, scaler), "Dense(1)")
+    is_wrong(ex07.check_model(model, history, 24, scaler), "keras.Input(shape=(WINDOW, 1))")
     uncompiled = keras.Sequential([keras.Input((WINDOW, 1)), keras.layers.LSTM(2),
                                    keras.layers.Dense(1)])
-    is_wrong(ex07.check_model(uncompiled, history, WINDOW), "not compiled")
+    is_wrong(ex07.check_model(uncompiled, history, WINDOW, scaler), "not compiled")
 
 
 def test_task5_untrained_model_is_recognised():
@@ -183,7 +183,7 @@ def test_task5_untrained_model_is_recognised():
     history = keras.callbacks.History()
     history.set_model(model)
     history.history = {"loss": [0.1], "val_loss": [0.1]}
-    is_wrong(ex07.check_model(model, history, WINDOW), "untrained")
+    is_wrong(ex07.check_model(model, history, WINDOW, fitted_scaler()), "untrained")
 
 
 # --- task 6 ---
@@ -250,24 +250,40 @@ def trained_copy(model):
     return copy
 
 
+def trained_on(model, scaler, values=SERIES, **fit_args):
+    """A copy of ``model`` 'trained' at learning rate 0 on the windows of ``values``, and its History."""
+    copy = keras.models.clone_model(model)
+    copy.set_weights(model.get_weights())
+    copy.compile(optimizer=keras.optimizers.SGD(learning_rate=0.0), loss="mse")
+    X, y = windows(scaled(values, scaler))
+    history = copy.fit(X, y, epochs=1, verbose=0, batch_size=fit_args.pop("batch_size", 16),
+                       **({"validation_split": 0.1} | fit_args))
+    return copy, history
+
+
 def test_task8_future(seasonal_model):
     model, _ = seasonal_model
-    final = trained_copy(model)
     full_scaler = StandardScaler().fit(SERIES.to_numpy().reshape(-1, 1))
+    final, final_history = trained_on(model, full_scaler)
     values = unscale(full_scaler, recursive(final, scaled(SERIES, full_scaler), 12))
     dates = pd.date_range("2016-06-01", periods=12, freq="MS")
-    assert ex07.check_future(pd.Series(values, index=dates), final, full_scaler).status == CORRECT
-    assert ex07.check_future(..., ..., ...).status == NOT_ATTEMPTED
-    is_wrong(ex07.check_future(values, final, full_scaler), "without dates")
-    is_wrong(ex07.check_future(pd.Series(values, index=TEST.index[:12]), final, full_scaler),
+    assert ex07.check_future(pd.Series(values, index=dates), final, full_scaler,
+                             final_history).status == CORRECT
+    assert ex07.check_future(..., ..., ..., ...).status == NOT_ATTEMPTED
+    on_train_windows, its_history = trained_on(model, fitted_scaler(), TRAIN)
+    is_wrong(ex07.check_future(pd.Series(values, index=dates), on_train_windows, full_scaler,
+                               its_history), "whole series")
+    h = final_history
+    is_wrong(ex07.check_future(values, final, full_scaler, h), "without dates")
+    is_wrong(ex07.check_future(pd.Series(values, index=TEST.index[:12]), final, full_scaler, h),
              "test period starts")
     is_wrong(ex07.check_future(pd.Series(np.r_[values, values], index=pd.date_range(
-        "2016-06-01", periods=24, freq="MS")), final, full_scaler), "next 12")
-    is_wrong(ex07.check_future(pd.Series(values / 200, index=dates), final, full_scaler),
+        "2016-06-01", periods=24, freq="MS")), final, full_scaler, h), "next 12")
+    is_wrong(ex07.check_future(pd.Series(values / 200, index=dates), final, full_scaler, h),
              "scaled units")
     is_wrong(ex07.check_future(pd.Series(values, index=dates + pd.DateOffset(months=1)), final,
-                               full_scaler), "2016-06-01")
-    is_wrong(ex07.check_future(pd.Series(values, index=dates), model, full_scaler),
+                               full_scaler, h), "2016-06-01")
+    is_wrong(ex07.check_future(pd.Series(values, index=dates), model, full_scaler, h),
              "never been trained")
 
 
@@ -280,10 +296,14 @@ def test_no_check_raises_on_junk(junk):
         ex07.check_split(junk, junk),
         ex07.check_scaling(junk, junk),
         ex07.check_windows(junk, junk, junk, junk),
-        ex07.check_model(junk, junk, junk),
+        ex07.check_model(junk, junk, junk, junk),
         ex07.check_forecast(junk, junk, junk),
         ex07.check_rmse(junk, junk, junk),
         ex07.check_future(junk, junk, junk, junk),
+        ex07.check_future(junk, junk, junk, junk, junk),
+        ex07.check_choice(junk, junk),
+        ex07.check_backtest(junk, junk),
+        ex07.check_noise(junk, junk, junk, junk),
     ]
     for verdict in verdicts:
         assert verdict.status in (NOT_ATTEMPTED, WRONG), verdict
@@ -323,8 +343,13 @@ _TRAINED = {}
 def _final():
     """The 'retrained' model of task 8 (built once, on first use)."""
     if "final" not in _TRAINED:
-        _TRAINED["final"] = trained_copy(_hand_model(0.7))
-    return _TRAINED["final"]
+        _TRAINED["final"] = trained_on(_hand_model(0.7), FULL)
+    return _TRAINED["final"][0]
+
+
+def _final_history():
+    _final()
+    return _TRAINED["final"][1]
 
 
 def _future(model=None, scaler=FULL, history=None):
@@ -337,8 +362,8 @@ def _t6(forecast, model=HAND, scaler=STD):
     return ex07.check_forecast(forecast, model, scaler)
 
 
-def _t8(future, final=None, scaler=FULL, model=HAND):
-    return ex07.check_future(future, final or _final(), scaler, model)
+def _t8(future, final=None, scaler=FULL, model=HAND, history=None):
+    return ex07.check_future(future, final or _final(), scaler, history or _final_history(), model)
 
 
 def _on_test(values):
@@ -351,7 +376,9 @@ def _forced():
     return inverse_scale(STD, HAND.predict(X[:24], verbose=0))
 
 
-def _small_rnn(layer, functional=False, validation=True):
+def _small_rnn(layer, functional=False, validation=True, windows_of=None, stop=None,
+               train_on_stop=False, early_stopping=False):
+    """A tiny recurrent model trained one epoch (or a few, with early stopping) on ``windows_of``."""
     keras.utils.set_random_seed(1)
     if functional:
         inputs = keras.Input((WINDOW, 1))
@@ -359,20 +386,115 @@ def _small_rnn(layer, functional=False, validation=True):
     else:
         model = keras.Sequential([keras.Input((WINDOW, 1)), layer(3), keras.layers.Dense(1)])
     model.compile(optimizer="adam", loss="mse")
-    X, y = make_windows(STD_SCALED, WINDOW)
-    history = model.fit(X, y, epochs=1, batch_size=64, verbose=0,
-                        validation_split=0.1 if validation else 0.0)
+    X, y = make_windows(STD_SCALED if windows_of is None else windows_of, WINDOW)
+    args = {"epochs": 1, "batch_size": 16, "verbose": 0}
+    if early_stopping:
+        args.update(epochs=4, callbacks=[keras.callbacks.EarlyStopping(
+            patience=1, restore_best_weights=True)])
+    if stop is None:
+        history = model.fit(X, y, validation_split=0.1 if validation else 0.0, **args)
+    else:
+        fit_part = slice(None) if train_on_stop else slice(None, -stop)
+        history = model.fit(X[fit_part], y[fit_part], validation_data=(X[-stop:], y[-stop:]),
+                            **args)
     return model, history
 
 
-def _t5(build, **kwargs):
+def _t5(build, scaler=STD, **kwargs):
     model, history = build(**kwargs)
-    return ex07.check_model(model, history, WINDOW)
+    return ex07.check_model(model, history, WINDOW, scaler)
+
+
+def _bidirectional(units):
+    return keras.layers.Bidirectional(keras.layers.LSTM(units))
 
 
 def _rmse7(lstm, snaive=None, forecast=None):
     forecast = _on_test(GOOD6) if forecast is None else forecast
     return ex07.check_rmse(lstm, snaive_rmse() if snaive is None else snaive, forecast)
+
+
+# --- tasks 9-11: validation choice, rolling origins, sample noise ---
+
+from helpers.baselines import (  # noqa: E402
+    BacktestFold,
+    ets_forecast,
+    rolling_origin,
+    sarimax_forecast,
+    seasonal_naive_forecast,
+)
+from helpers.significance import diebold_mariano, squared_errors  # noqa: E402
+
+FIT, VAL = TRAIN.iloc[:-24], TRAIN.iloc[-24:]
+_LAZY = {}
+
+
+def _lazy(key, make):
+    if key not in _LAZY:
+        _LAZY[key] = make()
+    return _LAZY[key]
+
+
+def _val_forecasts(**extra):
+    base = _lazy("val", lambda: {
+        "seasonal naive": seasonal_naive_forecast(FIT, 24, season=12),
+        "SARIMA": sarimax_forecast(FIT, 24, log=True),
+        "ETS(M,Ad,M)": ets_forecast(FIT, 24, form="ETS(M,Ad,M)")})
+    return {**base, **extra}
+
+
+def _best(forecasts, worst=False):
+    scores = {k: rmse(VAL, f) for k, f in forecasts.items()}
+    return (max if worst else min)(scores, key=scores.get)
+
+
+def _t9(forecasts=None, chosen=None, worst=False):
+    forecasts = _val_forecasts() if forecasts is None else forecasts
+    return ex07.check_choice(forecasts, _best(forecasts, worst) if chosen is None else chosen)
+
+
+def _folds():
+    return _lazy("folds", lambda: {
+        "seasonal naive": rolling_origin(SERIES, seasonal_naive_forecast, 12, origins=4, season=12),
+        "SARIMA": rolling_origin(SERIES, sarimax_forecast, 12, origins=4, log=True),
+        "ETS": rolling_origin(SERIES, ets_forecast, 12, origins=4, form="ETS(M,Ad,M)")})
+
+
+def _table(folds, power=1):
+    return pd.DataFrame({name: {f.train_end: rmse(f.truth, f.forecast) ** power for f in fs}
+                         for name, fs in folds.items()})
+
+
+def _t10(folds=None, table=None, transpose=False):
+    folds = _folds() if folds is None else folds
+    table = _table(folds) if table is None else table
+    return ex07.check_backtest(folds, table.T if transpose else table)
+
+
+def _with(name, new_folds):
+    return {**_folds(), name: new_folds}
+
+
+def _sarima_test():
+    return _lazy("sarima_test", lambda: sarimax_forecast(TRAIN, 24, log=True))
+
+
+def _t11(loss=squared_errors, swap=False, verdict=None, sarima=None, **dm_args):
+    forecast, sarima = _on_test(GOOD6), _sarima_test() if sarima is None else sarima
+    a, b = (sarima, forecast) if swap else (forecast, sarima)
+    dm = diebold_mariano(loss(TEST, a), loss(TEST, b), **dm_args)
+    return ex07.check_noise(dm, dm.p_value < 0.05 if verdict is None else verdict, forecast, sarima)
+
+
+def _abs_errors(truth, forecast):
+    return (truth - forecast).abs()
+
+
+def _in_sample_sarima():
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+    fitted = SARIMAX(np.log(SERIES), order=(0, 1, 1), seasonal_order=(0, 1, 1, 12)).fit(disp=False)
+    return np.exp(fitted.predict(start=TEST.index[0], end=TEST.index[-1]))
 
 
 _GOOD_RMSE7 = rmse(TEST, GOOD6)
@@ -461,23 +583,38 @@ TABLE07 = [
     Attempt(5, V, "GRU", lambda: _t5(_small_rnn, layer=keras.layers.GRU)),
     Attempt(5, V, "functional LSTM", lambda: _t5(_small_rnn, layer=keras.layers.LSTM,
                                                  functional=True)),
+    Attempt(5, V, "Bidirectional(LSTM(16)) over the past window", lambda: _t5(
+        _small_rnn, layer=_bidirectional)),
+    Attempt(5, V, "explicit validation_data: the last 22 windows, kept out of training",
+            lambda: _t5(_small_rnn, layer=keras.layers.LSTM, stop=22)),
+    Attempt(5, V, "EarlyStopping callback restoring the best weights", lambda: _t5(
+        _small_rnn, layer=keras.layers.GRU, early_stopping=True)),
+    Attempt(5, M, "trained on windows of the whole series, test months included", lambda: _t5(
+        _small_rnn, layer=keras.layers.LSTM,
+        windows_of=STD.transform(SERIES.to_numpy().reshape(-1, 1))[:, 0]), "WHOLE series"),
+    Attempt(5, M, "early stopping watches windows it also trains on", lambda: _t5(
+        _small_rnn, layer=keras.layers.LSTM, stop=22, train_on_stop=True), "also trained"),
+    Attempt(5, M, "validation_data = the training windows themselves", lambda: _t5(
+        _small_rnn, layer=keras.layers.LSTM, stop=len(_X), train_on_stop=True), "also trained"),
     Attempt(5, M, "no validation split", lambda: _t5(_small_rnn, layer=keras.layers.LSTM,
                                                      validation=False), "validation"),
     Attempt(5, M, "never trained", lambda: ex07.check_model(
         (lambda m: (m.compile(optimizer="adam", loss="mse"), m)[1])(keras.Sequential(
             [keras.Input((WINDOW, 1)), keras.layers.LSTM(2), keras.layers.Dense(1)])),
-        _small_rnn(keras.layers.LSTM)[1], WINDOW), "different model"),
+        _small_rnn(keras.layers.LSTM)[1], WINDOW, STD), "different model"),
     Attempt(5, M, "no recurrent layer", lambda: ex07.check_model(
-        HAND, _small_rnn(keras.layers.LSTM)[1], WINDOW), "no recurrent layer"),
+        HAND, _small_rnn(keras.layers.LSTM)[1], WINDOW, STD), "no recurrent layer"),
     Attempt(5, M, "24 outputs", lambda: _t5(lambda: (lambda m: (m.compile(
         optimizer="adam", loss="mse"), m, m.fit(_X[:, :, :], np.zeros((len(_X), 24)),
                                                 epochs=1, verbose=0, validation_split=0.1))[1:])(
         keras.Sequential([keras.Input((WINDOW, 1)), keras.layers.LSTM(2),
                           keras.layers.Dense(24)]))), "Dense(1)"),
-    Attempt(5, J, "placeholders", lambda: ex07.check_model(..., ..., WINDOW),
+    Attempt(5, J, "placeholders", lambda: ex07.check_model(..., ..., WINDOW, STD),
             status=NOT_ATTEMPTED),
-    Attempt(5, J, "a string", lambda: ex07.check_model("LSTM", "history", WINDOW)),
-    Attempt(5, J, "a dict", lambda: ex07.check_model({"units": 32}, {"loss": [1.0]}, WINDOW)),
+    Attempt(5, J, "a string", lambda: ex07.check_model("LSTM", "history", WINDOW, STD)),
+    Attempt(5, J, "a dict", lambda: ex07.check_model({"units": 32}, {"loss": [1.0]}, WINDOW, STD)),
+    Attempt(5, J, "the scaler as a string", lambda: _t5(_small_rnn, scaler="StandardScaler",
+                                                        layer=keras.layers.LSTM)),
     # task 6
     Attempt(6, V, "solution's Series", lambda: _t6(_on_test(GOOD6))),
     Attempt(6, V, "inverse_transform column", lambda: _t6(_on_test(STD.inverse_transform(
@@ -519,11 +656,17 @@ TABLE07 = [
     Attempt(8, V, "future_index and inverse_transform", lambda: _t8(pd.Series(
         FULL.inverse_transform(recursive_forecast(_final(), FULL_SCALED, 12).reshape(-1, 1))[:, 0],
         index=future_index(SERIES.index, 12)))),
-    Attempt(8, V, "MinMaxScaler on all", lambda: (lambda sc: _t8(_future(
-        scaler=sc, history=sc.transform(SERIES.to_frame().to_numpy())[:, 0]), scaler=sc))(
-        MinMaxScaler().fit(SERIES.to_numpy().reshape(-1, 1)))),
+    Attempt(8, V, "MinMaxScaler on all", lambda: (lambda sc, fh: _t8(_future(
+        fh[0], scaler=sc, history=sc.transform(SERIES.to_frame().to_numpy())[:, 0]), final=fh[0],
+        scaler=sc, history=fh[1]))(*(lambda sc: (sc, trained_on(_hand_model(0.7), sc)))(
+            MinMaxScaler().fit(SERIES.to_numpy().reshape(-1, 1))))),
     Attempt(8, V, "without passing the old model", lambda: ex07.check_future(
-        _future(), _final(), FULL)),
+        _future(), _final(), FULL, _final_history())),
+    Attempt(8, M, "final model trained on the task-4 windows only", lambda: (lambda fh: _t8(
+        _future(fh[0]), final=fh[0], history=fh[1]))(trained_on(_hand_model(0.7), STD, TRAIN)),
+        "whole series"),
+    Attempt(8, M, "inverse-scaled with the task-3 scaler", lambda: _t8(to_series(inverse_scale(
+        STD, recursive_forecast(_final(), FULL_SCALED, 12)), SERIES.index)), "task-3"),
     Attempt(8, M, "the old model, never retrained", lambda: _t8(_future(HAND), final=HAND),
             "task 5"),
     Attempt(8, M, "the old model's forecast", lambda: _t8(_future(HAND)), "task-5"),
@@ -543,6 +686,71 @@ TABLE07 = [
     Attempt(8, J, "placeholders", lambda: _t8(..., final=...), status=NOT_ATTEMPTED),
     Attempt(8, J, "a string", lambda: _t8("next year")),
     Attempt(8, J, "a number", lambda: _t8(100.0)),
+    Attempt(8, J, "final_history as a dict", lambda: _t8(_future(), history={"loss": [1.0]})),
+    # task 9
+    Attempt(9, V, "three candidates, the lowest chosen in code", lambda: _t9()),
+    Attempt(9, V, "a fourth candidate, ETS(A,Ad,A)", lambda: _t9(_val_forecasts(
+        **{"ETS(A,Ad,A)": ets_forecast(FIT, 24, form="ETS(A,Ad,A)")}))),
+    Attempt(9, V, "lower-case names", lambda: _t9({k.lower(): v for k, v in _val_forecasts().items()})),
+    Attempt(9, M, "forecasts of the test months (the test decides)", lambda: _t9({
+        "seasonal naive": seasonal_naive_forecast(TRAIN, 24, season=12),
+        "SARIMA": sarimax_forecast(TRAIN, 24, log=True),
+        "ETS": ets_forecast(TRAIN, 24, form="ETS(M,Ad,M)")}), "TEST months"),
+    Attempt(9, M, "seasonal naive with lags inside the validation months", lambda: _t9(
+        _val_forecasts(**{"seasonal naive": SERIES.shift(12).loc[VAL.index]})), "validation months"),
+    Attempt(9, M, "the validation truth as a forecast", lambda: _t9(_val_forecasts(
+        **{"seasonal naive": VAL.copy()})), "themselves"),
+    Attempt(9, M, "the highest RMSE chosen", lambda: _t9(worst=True), "lowest"),
+    Attempt(9, M, "no ETS candidate", lambda: _t9({"seasonal naive": _val_forecasts()["seasonal naive"],
+                                                   "SARIMA": _val_forecasts()["SARIMA"],
+                                                   "naive": FIT.iloc[[-1] * 24].set_axis(VAL.index)}),
+            "ETS"),
+    Attempt(9, M, "chosen is not a candidate", lambda: _t9(chosen="LSTM"), "one of the keys"),
+    Attempt(9, J, "placeholders", lambda: ex07.check_choice(..., ...), status=NOT_ATTEMPTED),
+    Attempt(9, J, "a list", lambda: ex07.check_choice([1, 2, 3], "SARIMA")),
+    Attempt(9, J, "strings as forecasts", lambda: ex07.check_choice(
+        {"seasonal naive": "a", "SARIMA": "b", "ETS": "c"}, "SARIMA")),
+    # task 10
+    Attempt(10, V, "origins as rows", lambda: _t10()),
+    Attempt(10, V, "models as rows", lambda: _t10(transpose=True)),
+    Attempt(10, V, "the table from backtest_scores with MASE", lambda: _t10(table=pd.DataFrame({
+        name: __import__("helpers.baselines").baselines.backtest_scores(
+            fs, series=SERIES, season=12)["RMSE"] for name, fs in _folds().items()}))),
+    Attempt(10, M, "a forecast that saw the months it forecasts", lambda: _t10(_with("ETS", [
+        BacktestFold(f.train_end, f.truth.copy(), f.truth) for f in _folds()["ETS"]])),
+        "equals the truth"),
+    Attempt(10, M, "ETS from other origins than the others", lambda: _t10(_with("ETS", rolling_origin(
+        SERIES, seasonal_naive_forecast, 12, origins=4, step=6, season=12))), "same origins"),
+    Attempt(10, M, "a scaled series", lambda: _t10(_with("seasonal naive", rolling_origin(
+        SERIES / 100, seasonal_naive_forecast, 12, origins=4, season=12))), "series itself"),
+    Attempt(10, M, "one origin only", lambda: _t10({k: v[-1:] for k, v in _folds().items()}),
+            "at least 3"),
+    Attempt(10, M, "a table of MSE", lambda: _t10(table=_table(_folds(), power=2)), "squared"),
+    Attempt(10, M, "seasonal naive with season 24", lambda: _t10(_with("seasonal naive", rolling_origin(
+        SERIES, seasonal_naive_forecast, 12, origins=4, season=24))), "seasonal-naive"),
+    Attempt(10, J, "placeholders", lambda: ex07.check_backtest(..., ...), status=NOT_ATTEMPTED),
+    Attempt(10, J, "a string", lambda: ex07.check_backtest("folds", "table")),
+    Attempt(10, J, "lists of numbers", lambda: ex07.check_backtest(
+        {"seasonal naive": [1], "SARIMA": [2], "ETS": [3]}, pd.DataFrame())),
+    # task 11
+    Attempt(11, V, "squared errors", lambda: _t11()),
+    Attempt(11, V, "absolute errors", lambda: _t11(loss=_abs_errors)),
+    Attempt(11, V, "SARIMA first", lambda: _t11(swap=True)),
+    Attempt(11, V, "SARIMA's bias-adjusted mean", lambda: _t11(sarima=pd.Series(
+        ex07._airline_test()[1], index=TEST.index))),
+    Attempt(11, M, "SARIMA fitted on the whole series, in-sample on the test months", lambda: _t11(
+        sarima=_in_sample_sarima()), "log of `train`"),
+    Attempt(11, M, "the verdict reversed", lambda: (lambda dm: ex07.check_noise(
+        dm, not dm.p_value < 0.05, _on_test(GOOD6), _sarima_test()))(diebold_mariano(
+            squared_errors(TEST, _on_test(GOOD6)), squared_errors(TEST, _sarima_test()))), "p ="),
+    Attempt(11, M, "horizon 12 for one loss per month", lambda: _t11(horizon=12), "horizon"),
+    Attempt(11, M, "a SARIMA without the log", lambda: _t11(sarima=sarimax_forecast(TRAIN, 24)),
+            "log"),
+    Attempt(11, J, "placeholders", lambda: ex07.check_noise(..., ..., ..., ...),
+            status=NOT_ATTEMPTED),
+    Attempt(11, J, "a number as dm", lambda: ex07.check_noise(0.05, True, _on_test(GOOD6),
+                                                              _sarima_test())),
+    Attempt(11, J, "strings", lambda: ex07.check_noise("dm", "yes", "forecast", "sarima")),
 ]
 
 

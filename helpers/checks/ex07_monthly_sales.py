@@ -79,6 +79,65 @@ def _dates(value: Any, name: str) -> pd.DatetimeIndex:
 
 
 # ---------------------------------------------------------------------------
+# What a trained model saw: recomputed from the model, its History and the scaler
+# ---------------------------------------------------------------------------
+
+BATCH_SIZES = (8, 16, 32, 64, 128, 256)
+
+
+def _window_losses(model: Any, scaled: np.ndarray, window: int) -> np.ndarray | None:
+    """The model's loss on every one-step window of ``scaled`` (None when it cannot be computed)."""
+    from helpers.windows import make_windows
+
+    import keras
+
+    try:
+        X, y = make_windows(scaled, window)
+        pred = np.asarray(keras.ops.convert_to_numpy(model(X, training=False)), dtype="float64")
+        pred = pred.reshape(len(X), -1)
+    except Exception:  # a model that does not read these windows: other checks explain why
+        return None
+    if pred.shape[1] != 1:
+        return None
+    loss = getattr(model, "loss", "mse")
+    name = loss if isinstance(loss, str) else getattr(loss, "name", type(loss).__name__)
+    errors = pred[:, 0] - np.asarray(y, dtype="float64").reshape(-1)
+    if str(name).lower() in ("mae", "mean_absolute_error"):
+        return np.abs(errors)
+    if str(name).lower() in ("mse", "mean_squared_error"):
+        return errors**2
+    return None   # another loss: the check cannot recompute it
+
+
+def _watched(model: Any, history: Any, scaled: np.ndarray, window: int,
+             ends: tuple[int, ...]) -> tuple[int, int] | None:
+    """``(end, k)`` when early stopping watched the last ``k`` windows before window ``end``.
+
+    The model's loss on those windows equals the History's best (restored weights) or last
+    validation loss. ``None`` when no such stretch matches, or the loss is not MSE/MAE.
+    """
+    losses = _window_losses(model, scaled, window)
+    logs = getattr(history, "history", {}) or {}
+    recorded = [float(v) for v in logs.get("val_loss", []) if np.isfinite(v)]
+    if losses is None or not recorded:
+        return None
+    targets = {min(recorded), recorded[-1]}
+    for end in ends:
+        sums = np.cumsum(losses[:end][::-1])        # sums[k - 1]: the last k windows before end
+        means = sums / np.arange(1, end + 1)
+        for target in targets:
+            close = np.flatnonzero(np.abs(means - target) <= 2e-4 * max(abs(target), 1e-8))
+            if close.size:
+                return end, int(close[0]) + 1
+    return None
+
+
+def _steps_fit(steps: int, n_windows: int) -> bool:
+    """Could an epoch of ``steps`` batches come from ``n_windows`` training windows?"""
+    return any(-(-n_windows // batch) == steps for batch in BATCH_SIZES)
+
+
+# ---------------------------------------------------------------------------
 # Task 1 · load
 # ---------------------------------------------------------------------------
 
@@ -225,17 +284,27 @@ def check_windows(window: Any, X: Any, y: Any, train_scaled: Any) -> str:
 
 
 @check(EXERCISE, 5)
-def check_model(model: Any, history: Any, window: Any) -> str:
-    """Task 5: a trained recurrent model taking (window, 1) and predicting one value."""
+def check_model(model: Any, history: Any, window: Any, scaler: Any) -> str:
+    """Task 5: a trained recurrent model taking (window, 1), predicting one value.
+
+    Besides the model's shape, the check recomputes from the student's ``model``,
+    ``history`` and ``scaler`` which windows early stopping watched: the model's loss on
+    the last k windows of the series (scaled with ``scaler``) must equal the best (or
+    last) validation loss in ``history``. So a model trained on windows of the whole
+    series, test months included, or one whose early stopping watched windows it also
+    trained on, is recognised.
+    """
     import keras
 
     require(model, "model")
     require(history, "history")
+    require(scaler, "scaler")
     if not isinstance(model, keras.Model):
         raise Wrong(f"`model` should be a Keras model (keras.Sequential), not a "
                     f"{type(model).__name__}.")
-    recurrent = (keras.layers.LSTM, keras.layers.GRU, keras.layers.SimpleRNN, keras.layers.RNN)
-    if not any(isinstance(layer, recurrent) for layer in model.layers):
+    recurrent = (keras.layers.LSTM, keras.layers.GRU, keras.layers.SimpleRNN, keras.layers.RNN,
+                 keras.layers.Bidirectional)
+    if not any(isinstance(layer, recurrent) for layer in _all_layers(model)):
         raise Wrong("the model has no recurrent layer: put a keras.layers.LSTM(...) before "
                     "the Dense output layer.")
     inputs = model_shape(model, "input_shape")
@@ -270,8 +339,57 @@ def check_model(model: Any, history: Any, window: Any) -> str:
     losses = np.asarray(logs["loss"], dtype="float64")
     if not np.all(np.isfinite(losses)):
         raise Wrong("the training loss became NaN or infinite: check the scaling of X and y.")
+    _expect_held_out(model, history, scaler, int(inputs[1]))
     return (f"a recurrent model {inputs} -> {outputs}, trained for {len(losses)} epoch(s) "
-            f"({steps} gradient steps).")
+            f"({steps} gradient steps), early stopping on the last training windows.")
+
+
+def _all_layers(model: Any) -> list[Any]:
+    """Every layer of ``model``, nested models and wrappers (Bidirectional...) included."""
+    found, stack = [], list(getattr(model, "layers", []))
+    while stack:
+        layer = stack.pop()
+        found.append(layer)
+        stack.extend(getattr(layer, "layers", []) or [])
+        for attribute in ("layer", "forward_layer"):
+            inner = getattr(layer, attribute, None)
+            if inner is not None:
+                stack.append(inner)
+    return found
+
+
+def _scaled_series(scaler: Any) -> np.ndarray | None:
+    try:
+        values = _series().to_numpy().reshape(-1, 1)
+        return np.asarray(scaler.transform(values), dtype="float64")[:, 0]
+    except Exception:  # not a fitted scaler: task 3's check explains
+        return None
+
+
+def _expect_held_out(model: Any, history: Any, scaler: Any, window: int) -> None:
+    """Wrong when early stopping watched test months, or windows the model trained on."""
+    scaled = _scaled_series(scaler)
+    if scaled is None:
+        raise Wrong("could not scale the series with your `scaler`; check task 3 first.")
+    n_all = len(scaled) - window                      # windows of the whole series
+    n_train = n_all - TEST_MONTHS                     # windows whose label is a training month
+    found = _watched(model, history, scaled, window, ends=(n_train, n_all))
+    if found is None:
+        raise Wrong("the validation losses in `history` are not the model's error on the last "
+                    "windows of the training months, so early stopping did not watch them (or "
+                    "the model was trained again afterwards). Train once with fit(model, X, y, "
+                    "..., validation_split=0.1, patience=PATIENCE) and keep what it returns.")
+    end, k = found
+    if end == n_all:
+        raise Wrong(f"early stopping watched the last {k} windows of the WHOLE series, whose "
+                    "labels are test months: the model was trained on windows cut from the "
+                    "test period too. Cut X, y from train_scaled only (task 4) and train on them.")
+    steps = getattr(history, "params", {}).get("steps")
+    if k >= n_train or (isinstance(steps, int) and _steps_fit(steps, n_train)
+                        and not _steps_fit(steps, n_train - k)):
+        raise Wrong(f"early stopping watched the last {k} windows, but the model also trained "
+                    "on them, so it watched an in-sample loss. Keep them out of training: "
+                    "validation_split=0.1 does that (or train on X[:-k] and validate on X[-k:]).")
 
 
 # ---------------------------------------------------------------------------
@@ -441,19 +559,23 @@ def _scaler_on_all(full_scaler: Any) -> np.ndarray:
 
 
 @check(EXERCISE, 8)
-def check_future(future: Any, final_model: Any, full_scaler: Any, model: Any = None) -> str:
+def check_future(future: Any, final_model: Any, full_scaler: Any, final_history: Any,
+                 model: Any = None) -> str:
     """Task 8: the retrained model's 12-month forecast after the data, on 2016-06..2017-05.
 
     The check recomputes ``inverse_scale(full_scaler, recursive_forecast(final_model,
     scaled series, 12))`` with the student's objects, after checking that
-    ``full_scaler`` was fitted on the whole series and that ``final_model`` is a new,
-    trained model and not ``model``, the one trained on the training months in task 5.
+    ``full_scaler`` was fitted on the whole series, that ``final_model`` is a new,
+    trained model and not ``model``, the one trained on the training months in task 5,
+    and, from ``final_history``, that it was trained on the windows of the whole series:
+    its early stopping watched the last windows of the series, scaled with ``full_scaler``.
     """
     from helpers.forecasting import inverse_scale, recursive_forecast
 
     require(future, "future")
     require(final_model, "final_model")
     require(full_scaler, "full_scaler")
+    require(final_history, "final_history")
     if not isinstance(future, pd.Series):
         values = as_array(future, "future")
         raise Wrong(f"`future` is a {type(future).__name__} of {values.size} values without "
@@ -501,6 +623,7 @@ def check_future(future: Any, final_model: Any, full_scaler: Any, model: Any = N
         raise Wrong("`final_model` has never been trained: fit it on the windows of the "
                     "whole series (X_all, y_all) as in task 5.")
     scaled = _scaler_on_all(full_scaler)
+    _expect_trained_on_all(final_model, final_history, scaled)
     try:
         expected = np.ravel(inverse_scale(full_scaler,
                                           recursive_forecast(final_model, scaled, FUTURE_MONTHS)))
@@ -509,7 +632,7 @@ def check_future(future: Any, final_model: Any, full_scaler: Any, model: Any = N
 
         raise Wrong(f"could not recompute the forecast with `final_model` and `full_scaler` "
                     f"({describe_error(err)}).") from None
-    tolerance = 1e-3 * max(1.0, float(np.mean(np.abs(expected))))
+    tolerance = 2e-5 * max(1.0, float(np.mean(np.abs(expected))))
     if np.allclose(values, expected, atol=tolerance):
         return (f"final_model's recursive forecast of the 12 months {FUTURE_START:%Y-%m} to "
                 f"{expected_dates[-1]:%Y-%m}, in index units.")
@@ -519,6 +642,12 @@ def check_future(future: Any, final_model: Any, full_scaler: Any, model: Any = N
             "`future` is the forecast of `model`, the task-5 network that never saw the last "
             "24 months; forecast with `final_model`, retrained on all the data.",
             lambda: inverse_scale(full_scaler, recursive_forecast(model, scaled, FUTURE_MONTHS))))
+    diagnoses.append((
+        "`future` was turned back into index points with a scaler fitted on the training "
+        "months only (the task-3 `scaler`), while the model reads values scaled with "
+        "`full_scaler`: inverse_scale(full_scaler, ...).",
+        lambda: _with_train_scaler(full_scaler, recursive_forecast(final_model, scaled,
+                                                                   FUTURE_MONTHS))))
     diagnoses.append((
         "`future` continues from the end of the TRAINING months (2014-05), not from the end "
         "of the series: recursive_forecast(final_model, series_scaled, 12).",
@@ -534,6 +663,279 @@ def check_future(future: Any, final_model: Any, full_scaler: Any, model: Any = N
     raise Wrong("`future` is not the recursive forecast of `final_model` from the end of the "
                 "series: future_values = inverse_scale(full_scaler, recursive_forecast("
                 "final_model, series_scaled, 12)), then to_series(future_values, series.index).")
+
+
+def _with_train_scaler(full_scaler: Any, scaled_forecast: Any) -> np.ndarray:
+    """``scaled_forecast`` inverse-scaled by a scaler like ``full_scaler`` fitted on train only."""
+    from helpers.forecasting import inverse_scale
+
+    from sklearn.base import clone
+
+    ref_train, _ = reference_split()
+    on_train = clone(full_scaler).fit(ref_train.to_numpy().reshape(-1, 1))
+    return inverse_scale(on_train, scaled_forecast)
+
+
+def _expect_trained_on_all(final_model: Any, final_history: Any, scaled: np.ndarray) -> None:
+    """Wrong unless ``final_history`` shows training on the windows of the whole series."""
+    logs = getattr(final_history, "history", None)
+    if not isinstance(logs, dict) or not logs.get("loss"):
+        raise Wrong("`final_history` should be what fit(final_model, ...) returned (a keras "
+                    "History with a 'loss' list).")
+    if getattr(final_history, "model", final_model) is not final_model:
+        raise Wrong("`final_history` comes from training another model: keep the History "
+                    "returned when you trained `final_model`.")
+    if "val_loss" not in logs:
+        raise Wrong("`final_history` has no validation loss: train final_model as in task 5, "
+                    "with validation_split=0.1 and early stopping.")
+    inputs = model_shape(final_model, "input_shape")
+    window = int(inputs[1])
+    n_all = len(scaled) - window
+    found = _watched(final_model, final_history, scaled, window, ends=(n_all, n_all - TEST_MONTHS))
+    if found is None or found[0] != n_all:
+        raise Wrong("`final_model` was not trained on the windows of the whole series: its "
+                    "early stopping did not watch the last windows of the series scaled with "
+                    "`full_scaler` (trained on the task-4 windows, or on windows scaled with "
+                    "the task-3 scaler?). Cut X_all, y_all = make_windows(series_scaled, WINDOW) "
+                    "and train final_model on them.")
+
+
+# ---------------------------------------------------------------------------
+# Task 9 · choose the classical model on a validation period
+# ---------------------------------------------------------------------------
+
+VALIDATION_MONTHS = 24
+
+
+def reference_validation() -> tuple[pd.Series, pd.Series]:
+    """``(fit_part, val_part)``: the training months before the last 24, and those 24."""
+    train, _ = reference_split()
+    return train.iloc[:-VALIDATION_MONTHS], train.iloc[-VALIDATION_MONTHS:]
+
+
+def _forecast_series(value: Any, name: str, dates: pd.DatetimeIndex, period: str) -> np.ndarray:
+    """The values of a forecast Series on ``dates``; Wrong, with the fix, otherwise."""
+    if not isinstance(value, pd.Series):
+        raise Wrong(f"{name} should be a pandas Series on the {period} dates (what the "
+                    f"baselines return), not a {type(value).__name__}.")
+    if not isinstance(value.index, pd.DatetimeIndex) or not value.index.equals(dates):
+        _, ref_test = reference_split()
+        if len(value.index) and value.index[0] in ref_test.index:
+            raise Wrong(f"{name} forecasts TEST months ({value.index[0]:%Y-%m}..): a choice made "
+                        "there lets the test period decide. Fit on fit_part and forecast the "
+                        f"{period} months, {dates[0]:%Y-%m}..{dates[-1]:%Y-%m}.")
+        raise Wrong(f"{name} should be indexed by the {len(dates)} {period} months "
+                    f"{dates[0]:%Y-%m}..{dates[-1]:%Y-%m}: forecast {len(dates)} months from the "
+                    "end of the data it was fitted on.")
+    values = as_array(value, name)
+    if not np.all(np.isfinite(values)):
+        raise Wrong(f"{name} contains NaN or infinite values.")
+    return values
+
+
+@check(EXERCISE, 9)
+def check_choice(val_forecasts: Any, chosen: Any) -> str:
+    """Task 9: forecasts of the validation months from ``fit_part`` and the lowest-RMSE choice.
+
+    The check recomputes every RMSE from the student's forecasts and the validation
+    months, recognises forecasts of the test months or of the validation months from data
+    that include them, and makes sure ``chosen`` is the lowest.
+    """
+    require(val_forecasts, "val_forecasts")
+    require(chosen, "chosen")
+    if not isinstance(val_forecasts, dict) or len(val_forecasts) < 3:
+        raise Wrong("`val_forecasts` should be a dict {model name: forecast Series} with at "
+                    "least three candidates: seasonal naive, SARIMA and ETS.")
+    names = " ".join(str(k).lower() for k in val_forecasts)
+    if "sarima" not in names or "ets" not in names:
+        raise Wrong("compare SARIMA and ETS (name the keys so, e.g. 'SARIMA', 'ETS(M,Ad,M)') "
+                    "with seasonal naive.")
+    fit_part, val_part = reference_validation()
+    truth = val_part.to_numpy()
+    series = _series()
+    in_sample_naive = series.shift(SEASON).loc[val_part.index].to_numpy()
+    scores = {}
+    for name, forecast in val_forecasts.items():
+        values = _forecast_series(forecast, f"val_forecasts[{name!r}]", val_part.index, "validation")
+        if np.allclose(values, truth):
+            raise Wrong(f"val_forecasts[{name!r}] is the validation months themselves.")
+        if np.allclose(values, in_sample_naive):
+            raise Wrong(f"val_forecasts[{name!r}] repeats each month of the year before, also "
+                        "inside the validation period, so its second year uses validation "
+                        "months: seasonal_naive_forecast(fit_part, 24, season=12) instead.")
+        scores[name] = float(np.sqrt(np.mean((values - truth) ** 2)))
+    if not isinstance(chosen, str) or chosen not in scores:
+        raise Wrong(f"`chosen` should be one of the keys of val_forecasts {list(scores)}, "
+                    f"got {chosen!r}.")
+    best = min(scores, key=scores.get)
+    if chosen != best:
+        raise Wrong(f"`chosen` is {chosen!r} (RMSE {scores[chosen]:.2f} on the validation "
+                    f"months) but {best!r} has the lowest RMSE there ({scores[best]:.2f}). "
+                    "Choose in code: min(val_rmse, key=val_rmse.get).")
+    shown = ", ".join(f"{k} {v:.2f}" for k, v in sorted(scores.items(), key=lambda kv: kv[1]))
+    return f"validation RMSE: {shown}; chosen on the validation months: {chosen}."
+
+
+# ---------------------------------------------------------------------------
+# Task 10 · a rolling-origin comparison
+# ---------------------------------------------------------------------------
+
+MIN_ORIGINS = 3
+
+
+@check(EXERCISE, 10)
+def check_backtest(folds: Any, backtest: Any) -> str:
+    """Task 10: rolling-origin folds for seasonal naive, SARIMA and ETS, and their RMSE table.
+
+    The check verifies every fold against the series (the truth, the forecast dates, the
+    end of training), that all models share the same origins, recomputes the seasonal-naive
+    forecasts, and recomputes the table of RMSEs from the student's folds.
+    """
+    from helpers.baselines import BacktestFold, seasonal_naive_forecast
+
+    require(folds, "folds")
+    require(backtest, "backtest")
+    if not isinstance(folds, dict) or len(folds) < 3:
+        raise Wrong("`folds` should be a dict {model name: rolling_origin(...)} with seasonal "
+                    "naive, SARIMA and ETS.")
+    names = " ".join(str(k).lower() for k in folds)
+    if "sarima" not in names or "ets" not in names or "naive" not in names:
+        raise Wrong("the backtest should compare seasonal naive, SARIMA and ETS (keys naming "
+                    "them).")
+    series = _series()
+    rmse: dict[str, dict[pd.Timestamp, float]] = {}
+    origins = None
+    for name, model_folds in folds.items():
+        if not isinstance(model_folds, list) or not all(isinstance(f, BacktestFold)
+                                                        for f in model_folds):
+            raise Wrong(f"folds[{name!r}] should be the list that rolling_origin returns.")
+        if len(model_folds) < MIN_ORIGINS:
+            raise Wrong(f"folds[{name!r}] has {len(model_folds)} origin(s); use at least "
+                        f"{MIN_ORIGINS} (origins=4), so the comparison does not rest on one year.")
+        ends = [f.train_end for f in model_folds]
+        if origins is None:
+            origins = ends
+        elif ends != origins:
+            raise Wrong(f"folds[{name!r}] starts from other origins than the first model: every "
+                        "model must be scored from the same origins, on the same months.")
+        rmse[name] = {}
+        for fold in model_folds:
+            truth = fold.truth
+            if not isinstance(truth, pd.Series) or not truth.index.isin(series.index).all() or \
+                    not np.allclose(truth.to_numpy(), series.loc[truth.index].to_numpy()):
+                raise Wrong(f"the truth of folds[{name!r}] is not the series itself: pass "
+                            "`series` (unscaled) to rolling_origin.")
+            position = series.index.get_loc(fold.train_end)
+            if truth.index[0] != series.index[position + 1]:
+                raise Wrong(f"in folds[{name!r}], the forecast from {fold.train_end:%Y-%m} does "
+                            "not start the month after training ends.")
+            values = _forecast_series(fold.forecast, f"a forecast of folds[{name!r}]",
+                                      truth.index, "forecast")
+            if "seasonal naive" in str(name).lower():
+                expected = seasonal_naive_forecast(series.loc[:fold.train_end], len(truth),
+                                                   season=SEASON).to_numpy()
+                if not np.allclose(values, expected):
+                    raise Wrong(f"folds[{name!r}] is not the seasonal-naive forecast from each "
+                                "origin: rolling_origin(series, seasonal_naive_forecast, 12, "
+                                "origins=4, season=12).")
+            if np.allclose(values, truth.to_numpy()):
+                raise Wrong(f"a forecast of folds[{name!r}] equals the truth: it saw the months "
+                            "it forecasts.")
+            rmse[name][fold.train_end] = float(np.sqrt(np.mean((values - truth.to_numpy()) ** 2)))
+    expected_table = pd.DataFrame(rmse)
+    if not isinstance(backtest, pd.DataFrame):
+        raise Wrong("`backtest` should be a DataFrame of RMSEs, one row per origin and one "
+                    "column per model: pd.DataFrame({name: backtest_scores(f)['RMSE'] ...}).")
+    table = backtest
+    if set(map(str, table.index)) == set(map(str, expected_table.columns)):
+        table = table.T
+    if set(map(str, table.columns)) != set(map(str, expected_table.columns)) or \
+            len(table) != len(expected_table):
+        raise Wrong(f"`backtest` should have one column per model {list(rmse)} and one row per "
+                    f"origin ({len(expected_table)}).")
+    got = table[list(expected_table.columns)].to_numpy(dtype="float64")
+    if not np.allclose(got, expected_table.to_numpy(), rtol=1e-6):
+        if np.allclose(got, expected_table.to_numpy() ** 2, rtol=1e-6):
+            raise Wrong("`backtest` holds squared errors (MSE); take the RMSE.")
+        raise Wrong("`backtest` is not the RMSE of each fold: backtest_scores(folds[name])['RMSE'].")
+    means = expected_table.mean().sort_values()
+    return ("mean RMSE over the origins: " + ", ".join(f"{k} {v:.2f}" for k, v in means.items())
+            + f" ({len(expected_table)} origins, every model on the same months).")
+
+
+# ---------------------------------------------------------------------------
+# Task 11 · sample noise: is the gap larger than the test period's own noise?
+# ---------------------------------------------------------------------------
+
+
+@check(EXERCISE, 11)
+def check_noise(dm: Any, gap_is_real: Any, forecast: Any, sarima_test: Any) -> str:
+    """Task 11: a Diebold-Mariano test of the LSTM against SARIMA on the test months.
+
+    The check recomputes the test from the student's ``forecast`` (task 6) and
+    ``sarima_test`` (the airline SARIMA on log values, fitted on ``train``), accepts
+    squared or absolute errors in either order, and checks the verdict ``gap_is_real``.
+    """
+    from helpers.significance import DMResult, diebold_mariano
+
+    require(dm, "dm")
+    require(forecast, "forecast")
+    require(sarima_test, "sarima_test")
+    require(gap_is_real, "gap_is_real")
+    ref_train, ref_test = reference_split()
+    lstm = _forecast_series(forecast, "`forecast`", ref_test.index, "test")
+    sarima = _forecast_series(sarima_test, "`sarima_test`", ref_test.index, "test")
+    if not any(np.allclose(sarima, reference, rtol=1e-4) for reference in _airline_test()):
+        raise Wrong("`sarima_test` is not the airline SARIMA fitted on the log of `train` "
+                    "(its median, or its bias-adjusted mean): baselines.sarimax_forecast(train, "
+                    "24, order=(0, 1, 1), seasonal_order=(0, 1, 1, 12), log=True).")
+    if not isinstance(dm, DMResult):
+        raise Wrong("`dm` should be what diebold_mariano(...) returns.")
+    truth = ref_test.to_numpy()
+    candidates = {}
+    for loss_name, loss in (("squared", np.square), ("absolute", np.abs)):
+        a, b = loss(lstm - truth), loss(sarima - truth)
+        candidates[(loss_name, "lstm first")] = diebold_mariano(a, b)
+        candidates[(loss_name, "sarima first")] = diebold_mariano(b, a)
+    match = next((key for key, r in candidates.items()
+                  if np.isclose(r.statistic, dm.statistic, rtol=1e-4, atol=1e-9)
+                  and np.isclose(r.p_value, dm.p_value, rtol=1e-4, atol=1e-9)), None)
+    if match is None:
+        if dm.horizon != 1:
+            raise Wrong(f"`dm` was computed with horizon={dm.horizon}; the losses here are one "
+                        "per test month, so use the default horizon=1.")
+        raise Wrong("`dm` is not the Diebold-Mariano test of your LSTM forecast (task 6) against "
+                    "`sarima_test` on the test months: diebold_mariano(squared_errors(test, "
+                    "forecast), squared_errors(test, sarima_test)).")
+    if not isinstance(gap_is_real, bool | np.bool_):
+        raise Wrong(f"`gap_is_real` should be True or False, not {gap_is_real!r}.")
+    significant = dm.p_value < 0.05
+    if bool(gap_is_real) != significant:
+        if significant:
+            raise Wrong(f"p = {dm.p_value:.3f} is below 0.05: the gap is larger than the test "
+                        "period's sample noise, so gap_is_real should be True.")
+        raise Wrong(f"p = {dm.p_value:.3f}: a gap this size could come from the test months' "
+                    "noise alone, so gap_is_real should be False (the test cannot tell the two "
+                    "forecasts apart).")
+    winner = "SARIMA" if (dm.mean_diff > 0) == (match[1] == "lstm first") else "the LSTM"
+    verdict = (f"{winner} is more accurate, beyond sample noise" if significant
+               else "the test months cannot tell them apart")
+    return f"DM = {dm.statistic:.2f}, p = {dm.p_value:.3f} ({match[0]} errors): {verdict}."
+
+
+def _airline_test() -> tuple[np.ndarray, np.ndarray]:
+    """The airline SARIMA on log(train): the median exp(mu) and the mean exp(mu + var/2)."""
+    from helpers.baselines import sarimax_forecast
+
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+    ref_train, _ = reference_split()
+    median = sarimax_forecast(ref_train, TEST_MONTHS, order=(0, 1, 1),
+                              seasonal_order=(0, 1, 1, SEASON), log=True).to_numpy()
+    fitted = SARIMAX(np.log(ref_train), order=(0, 1, 1), seasonal_order=(0, 1, 1, SEASON))
+    log_forecast = fitted.fit(disp=False, maxiter=50).get_forecast(TEST_MONTHS)
+    mean = np.exp(log_forecast.predicted_mean + log_forecast.var_pred_mean / 2).to_numpy()
+    return median, mean
 
 
 def _numpy(value: Any) -> Any:
