@@ -37,7 +37,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-STUDENT_MODULES = ["baselines", "data", "environment", "forecasting", "intervals", "metrics", "mode", "models",
+STUDENT_MODULES = ["baselines", "data", "diagrams", "environment", "forecasting", "intervals", "metrics", "mode", "models",
                    "plotting", "selection", "tables", "training", "validation", "windows"]
 EXTRA = {"results": ["publish", "check_periods"]}
 
