@@ -41,7 +41,7 @@ from helpers.validation import (
 import keras
 import numpy as np
 
-__all__ = ["EpochLogger", "fit"]
+__all__ = ["EpochLogger", "EpochTimer", "fit"]
 
 
 def _format_logs(logs: dict[str, Any]) -> str:
@@ -124,6 +124,49 @@ class EpochLogger(keras.callbacks.Callback):
         total = self._total()
         if total and self._last_epoch + 1 < total:
             self.print_fn(f"stopped after epoch {self._last_epoch + 1} of {total}")
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Record the wall time of every training epoch, in seconds.
+
+    First used in 02 §5.
+
+    After ``model.fit(..., callbacks=[timer])``, ``timer.seconds`` holds one number per
+    epoch and ``timer.median_seconds`` their median, leaving out the first epoch when
+    there are several (it also pays for compiling the model). Timings depend on the
+    machine and its load: print them, never assert them.
+
+    >>> import keras
+    >>> import numpy as np
+    >>> model = keras.Sequential([keras.Input(shape=(5, 1)), keras.layers.SimpleRNN(2),
+    ...                           keras.layers.Dense(1)])
+    >>> model.compile(optimizer="adam", loss="mse")
+    >>> timer = EpochTimer()
+    >>> _ = model.fit(np.zeros((8, 5, 1)), np.zeros((8, 1)), epochs=3, verbose=0, callbacks=[timer])
+    >>> len(timer.seconds), timer.median_seconds > 0
+    (3, True)
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seconds: list[float] = []
+        self._start = 0.0
+
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        self.seconds = []
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self.seconds.append(time.perf_counter() - self._start)
+
+    @property
+    def median_seconds(self) -> float:
+        """Median seconds per epoch, without the first epoch when there are several."""
+        if not self.seconds:
+            raise CourseInputError("No epoch was timed yet: pass the timer to model.fit(..., callbacks=[timer]).")
+        return float(np.median(self.seconds[1:] if len(self.seconds) > 1 else self.seconds))
 
 
 # ---------------------------------------------------------------------------

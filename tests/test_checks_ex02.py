@@ -167,6 +167,7 @@ def test_no_check_raises_on_junk(junk):
         ex02.check_clipping(junk),
         ex02.check_initializers(junk),
         ex02.check_initializers(dict.fromkeys(ex02.ACTIVATIONS, junk)),
+        ex02.check_predicted_growth(junk),
     ]
     for verdict in verdicts:
         assert verdict.status in (NOT_ATTEMPTED, WRONG)
@@ -296,6 +297,22 @@ TABLE02 = [
     Attempt(4, J, "placeholder", lambda: ex02.check_initializers(...), status=NOT_ATTEMPTED),
     Attempt(4, J, "a list", lambda: ex02.check_initializers(["he_normal"])),
     Attempt(4, J, "unknown names", lambda: ex02.check_initializers(dict.fromkeys(GOOD_DICT, "best"))),
+    # task 5: the linear picture's growth of the lag-50 gradient with U scaled by 1.3
+    Attempt(5, V, "1.3 ** 50", lambda: ex02.check_predicted_growth(1.3**50)),
+    Attempt(5, V, "exp(50 ln 1.3)", lambda: ex02.check_predicted_growth(np.exp(50 * np.log(1.3)))),
+    Attempt(5, V, "counted 51 factors", lambda: ex02.check_predicted_growth(1.3**51)),
+    Attempt(5, V, "rounded", lambda: ex02.check_predicted_growth(5e5)),
+    Attempt(5, V, "a NumPy scalar", lambda: ex02.check_predicted_growth(np.float32(1.3) ** 50)),
+    Attempt(5, M, "added, not multiplied", lambda: ex02.check_predicted_growth(1.3 * 50), "multiply"),
+    Attempt(5, M, "base and exponent swapped", lambda: ex02.check_predicted_growth(50**1.3), "swapped"),
+    Attempt(5, M, "shrinks", lambda: ex02.check_predicted_growth(1.3**-50), "grow, not shrink"),
+    Attempt(5, M, "one step", lambda: ex02.check_predicted_growth(1.3), "one step"),
+    Attempt(5, M, "lag 100", lambda: ex02.check_predicted_growth(1.3**100), "100"),
+    Attempt(5, M, "no growth at all", lambda: ex02.check_predicted_growth(1.0), "50 times"),
+    Attempt(5, J, "placeholder", lambda: ex02.check_predicted_growth(...), status=NOT_ATTEMPTED),
+    Attempt(5, J, "text", lambda: ex02.check_predicted_growth("huge")),
+    Attempt(5, J, "negative", lambda: ex02.check_predicted_growth(-3.0), "positive"),
+    Attempt(5, J, "infinite", lambda: ex02.check_predicted_growth(float("inf")), "finite"),
 ]
 
 

@@ -152,6 +152,7 @@ def test_no_check_raises_on_junk(junk):
         ex03.check_gru_step(junk),
         ex03.check_param_count(junk),
         ex03.check_opened_forget_gate(junk),
+        ex03.check_half_life(junk),
     ]
     for verdict in verdicts:
         assert verdict.status in (NOT_ATTEMPTED, WRONG)
@@ -273,6 +274,27 @@ TABLE03 = [
     Attempt(4, J, "placeholder", lambda: ex03.check_opened_forget_gate(...), status=NOT_ATTEMPTED),
     Attempt(4, J, "a number", lambda: ex03.check_opened_forget_gate(3.0)),
     Attempt(4, J, "an unbuilt layer", lambda: ex03.check_opened_forget_gate(keras.layers.LSTM(8))),
+    # task 5: predict the half-life of the carry, sigma(3) = 0.9526 per step
+    Attempt(5, V, "ln 0.5 / ln sigma(3)", lambda: ex03.check_half_life(np.log(0.5) / np.log(sig(3.0)))),
+    Attempt(5, V, "rounded to 14", lambda: ex03.check_half_life(14)),
+    Attempt(5, V, "whole steps until at or below half", lambda: ex03.check_half_life(
+        int(np.argmax(sig(3.0) ** np.arange(40) <= 0.5)))),
+    Attempt(5, V, "sigma(3) rounded to 0.95", lambda: ex03.check_half_life(np.log(0.5) / np.log(0.95))),
+    Attempt(5, V, "log base 2", lambda: ex03.check_half_life(-1 / np.log2(sig(3.0)))),
+    Attempt(5, M, "default forget bias 1", lambda: ex03.check_half_life(np.log(0.5) / np.log(sig(1.0))),
+            "default"),
+    Attempt(5, M, "1 - sigma(3)", lambda: ex03.check_half_life(np.log(0.5) / np.log(1 - sig(3.0))),
+            "share forgotten"),
+    Attempt(5, M, "ratio upside down", lambda: ex03.check_half_life(np.log(sig(3.0)) / np.log(0.5)),
+            "upside down"),
+    Attempt(5, M, "linear decay", lambda: ex03.check_half_life(0.5 / (1 - sig(3.0))), "fixed share"),
+    Attempt(5, M, "time to 1/e", lambda: ex03.check_half_life(-1 / np.log(sig(3.0))), "1/e"),
+    Attempt(5, M, "mean lifetime", lambda: ex03.check_half_life(1 / (1 - sig(3.0))), "mean lifetime"),
+    Attempt(5, M, "a guess", lambda: ex03.check_half_life(30), "sigmoid(3)^n"),
+    Attempt(5, J, "placeholder", lambda: ex03.check_half_life(...), status=NOT_ATTEMPTED),
+    Attempt(5, J, "text", lambda: ex03.check_half_life("about 14")),
+    Attempt(5, J, "a list", lambda: ex03.check_half_life([14, 15])),
+    Attempt(5, J, "negative", lambda: ex03.check_half_life(-14.3), "positive"),
 ]
 
 

@@ -176,6 +176,8 @@ def test_no_check_raises_on_junk(junk):
         ex04.check_bidirectional((32, 10, 32), (32, 10, 16), junk),
         ex04.check_last_step(junk, junk, junk, junk, junk),
         ex04.check_last_step(seq, h, c, junk, junk),
+        ex04.check_stack_flags(junk),
+        ex04.check_stack_flags([junk, junk, junk]),
     ]
     for verdict in verdicts:
         assert verdict.status in (NOT_ATTEMPTED, WRONG)
@@ -297,6 +299,21 @@ TABLE04 = [
     Attempt(4, J, "placeholders", lambda: ex04.check_last_step(..., ..., ..., ..., ...), status=NOT_ATTEMPTED),
     Attempt(4, J, "strings", lambda: ex04.check_last_step("s", "h", "c", "0", "yes")),
     Attempt(4, J, "same as text", lambda: _task4(same="True")),
+    # task 5: return_sequences of LSTM(32) -> GRU(16) -> LSTM(8) -> Dense(1)
+    Attempt(5, V, "list of bools", lambda: ex04.check_stack_flags([True, True, False])),
+    Attempt(5, V, "tuple", lambda: ex04.check_stack_flags((True, True, False))),
+    Attempt(5, V, "numpy bool array", lambda: ex04.check_stack_flags(np.array([True, True, False]))),
+    Attempt(5, V, "numpy bools in a list", lambda: ex04.check_stack_flags([np.True_, np.True_, np.False_])),
+    Attempt(5, M, "all False (the default)", lambda: ex04.check_stack_flags([False, False, False]), "ndim=3"),
+    Attempt(5, M, "all True", lambda: ex04.check_stack_flags([True, True, True]), "one number per step"),
+    Attempt(5, M, "only the first", lambda: ex04.check_stack_flags([True, False, False]), "layer 2, GRU(16)"),
+    Attempt(5, M, "only the last two", lambda: ex04.check_stack_flags([False, True, False]), "layer 1, LSTM(32)"),
+    Attempt(5, M, "Dense counted", lambda: ex04.check_stack_flags([True, True, False, False]), "Dense(1)"),
+    Attempt(5, J, "placeholder", lambda: ex04.check_stack_flags(...), status=NOT_ATTEMPTED),
+    Attempt(5, J, "text", lambda: ex04.check_stack_flags("True, True, False")),
+    Attempt(5, V, "ones and zeros", lambda: ex04.check_stack_flags([1, 1, 0])),
+    Attempt(5, J, "Nones", lambda: ex04.check_stack_flags([None, None, None]), "True/False"),
+    Attempt(5, J, "a dict", lambda: ex04.check_stack_flags({"LSTM": True})),
 ]
 
 

@@ -308,3 +308,19 @@ def test_x_none(data):
 def test_epoch_logger_print_fn_must_be_callable():
     with pytest.raises(CourseInputError, match="print_fn must be a function"):
         EpochLogger(2, print_fn="stdout")
+
+
+def test_epoch_timer_records_one_time_per_epoch_and_leaves_out_the_first():
+    from helpers.training import EpochTimer
+
+    timer = EpochTimer()
+    with pytest.raises(CourseInputError, match="No epoch was timed"):
+        _ = timer.median_seconds
+    timer.seconds = [10.0, 1.0, 3.0, 2.0]
+    assert timer.median_seconds == 2.0, "the first epoch (compilation) is left out"
+    timer.seconds = [4.0]
+    assert timer.median_seconds == 4.0
+    model = keras.Sequential([keras.Input(shape=(3, 1)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.zeros((4, 3, 1)), np.zeros((4, 3, 1)), epochs=2, verbose=0, callbacks=[timer])
+    assert len(timer.seconds) == 2 and all(s > 0 for s in timer.seconds), "fit resets and refills the list"

@@ -17,6 +17,7 @@ from typing import Any
 from helpers.checks import (
     Wrong,
     as_array,
+    as_number,
     call_student,
     check,
     close,
@@ -315,6 +316,42 @@ def check_initializers(initializers: Any) -> str:
         raise Wrong(f"initializers[{name!r}] is neither He nor Glorot; use "
                     f"{'He' if want == 'he' else 'Glorot'} for {name}.")
     return "He for relu and leaky_relu, Glorot for tanh and sigmoid."
+
+
+
+# ---------------------------------------------------------------------------
+# Task 5: predict, then measure: the gradient through time with U scaled by 1.3
+# ---------------------------------------------------------------------------
+
+U_SCALE, LAG = 1.3, 50
+
+
+@check(EXERCISE, 5)
+def check_predicted_growth(predicted_growth: Any) -> str:
+    """Task 5: the linear picture's growth of the lag-50 gradient when U is scaled: 1.3 ** 50."""
+    value = as_number(predicted_growth, "predicted_growth")
+    if value <= 0:
+        raise Wrong(f"{value:.3g}: a ratio of two gradient sizes is a positive number.")
+    exact = U_SCALE**LAG
+    if abs(np.log(value) - np.log(exact)) <= np.log(U_SCALE) + 1e-9:  # 1.3^49 to 1.3^51
+        return (f"in the linear picture every one of the {LAG} steps multiplies by {U_SCALE}, so the "
+                f"lag-{LAG} gradient grows {U_SCALE}^{LAG} = {exact:.2e} times.")
+    slips = {
+        U_SCALE * LAG: f"the factor {U_SCALE} is applied once per step, so the {LAG} factors multiply "
+                       f"({U_SCALE}^{LAG}), they do not add up.",
+        LAG**U_SCALE: f"base and exponent are swapped: {U_SCALE} per step for {LAG} steps is "
+                      f"{U_SCALE}^{LAG}.",
+        1 / exact: f"scaling U by {U_SCALE} (more than 1) makes the product grow, not shrink.",
+        U_SCALE: f"that is one step; the lag-{LAG} path goes through U {LAG} times.",
+        U_SCALE**2 * LAG: f"the factor compounds: {U_SCALE}^{LAG}, not {U_SCALE}^2 x {LAG}.",
+        U_SCALE ** (2 * LAG): f"the lag-{LAG} path goes through U {LAG} times, not {2 * LAG}.",
+    }
+    for wrong, hint in slips.items():
+        if abs(np.log(value) - np.log(wrong)) <= 0.02:
+            raise Wrong(f"{value:.3g}: {hint}")
+    raise Wrong(f"{value:.3g} is not it: in notebook 01's linear picture the lag-{LAG} path goes "
+                f"through U {LAG} times, and an orthogonal U scaled by {U_SCALE} stretches every "
+                f"direction by {U_SCALE} each time.")
 
 
 TASKS = task_count(EXERCISE)

@@ -1,4 +1,5 @@
-"""Checks for exercise 03: an LSTM step, a GRU step, parameter counts, the forget-gate bias.
+"""Checks for exercise 03: an LSTM step, a GRU step, parameter counts, the forget-gate bias,
+the half-life of the carry.
 
 Keras' layout, which the references follow:
 
@@ -323,6 +324,51 @@ def check_opened_forget_gate(opened: Any) -> str:
     resting = 1.0 / (1.0 + np.exp(-OPEN_FORGET_BIAS))
     return (f"with zero input the forget gate now sits at sigmoid(3) = {resting:.3f} instead of "
             f"sigmoid(1) = {1.0 / (1.0 + np.exp(-1.0)):.3f}.")
+
+
+
+# ---------------------------------------------------------------------------
+# Task 5: predict, then measure: the half-life of the carry
+# ---------------------------------------------------------------------------
+
+HALF_LIFE = float(np.log(0.5) / np.log(1.0 / (1.0 + np.exp(-OPEN_FORGET_BIAS))))  # about 14.2 steps
+# Accepted: the exact value, rounded (14), with sigma(3) rounded to 0.95 (13.5), or counted
+# in whole steps until the carry is at or below half (15).
+HALF_LIFE_RANGE = (13.4, 15.05)
+
+
+@check(EXERCISE, 5)
+def check_half_life(half_life: Any) -> str:
+    """Task 5: the predicted half-life of the carry with forget gate sigmoid(3): ln 0.5 / ln sigmoid(3)."""
+    value = as_number(half_life, "half_life")
+    keep = 1.0 / (1.0 + np.exp(-OPEN_FORGET_BIAS))
+    low, high = HALF_LIFE_RANGE
+    if low <= value <= high:
+        return (f"after n steps the carry is sigmoid(3)^n = {keep:.4f}^n of its start, which is "
+                f"one half at n = ln 0.5 / ln {keep:.4f} = {HALF_LIFE:.1f} steps.")
+    slips = {
+        float(np.log(0.5) / np.log(1.0 / (1.0 + np.exp(-1.0)))):
+            "that is the half-life with Keras' default forget bias of 1; task 4 opened it to 3.",
+        float(np.log(0.5) / np.log(1.0 - keep)):
+            f"1 - sigmoid(3) = {1 - keep:.3f} is the share forgotten at each step; the carry keeps "
+            f"sigmoid(3) = {keep:.3f} of itself.",
+        float(np.log(keep) / np.log(0.5)): "the ratio is upside down: solve keep^n = 0.5 for n.",
+        float(0.5 / (1.0 - keep)):
+            "the carry does not lose a fixed amount per step but a fixed share: it is "
+            "multiplied by sigmoid(3) each step, so solve sigmoid(3)^n = 0.5.",
+        float(-1.0 / np.log(keep)):
+            "that is the time to fall to 1/e (about 37 %), not to one half: multiply by ln 2.",
+        float(1.0 / (1.0 - keep)):
+            "1 / (1 - sigmoid(3)) is the mean lifetime of a geometric decay, not the half-life: "
+            "solve sigmoid(3)^n = 0.5 for n.",
+    }
+    for wrong, hint in slips.items():
+        if abs(value - wrong) <= 0.02 * abs(wrong) + 0.02:
+            raise Wrong(f"{value:.3g} steps: {hint}")
+    if value <= 0:
+        raise Wrong(f"{value:.3g}: a half-life is a positive number of steps.")
+    raise Wrong(f"{value:.3g} steps is not it: after n steps the carry is sigmoid(3)^n of its start "
+                "(the forget gate multiplies it once per step); find the n at which that is 0.5.")
 
 
 TASKS = task_count(EXERCISE)

@@ -1,4 +1,5 @@
-"""Checks for exercise 04: what recurrent layers return, stacking, Bidirectional, final states.
+"""Checks for exercise 04: what recurrent layers return, stacking, Bidirectional, final states,
+return_sequences in a stack.
 
 The exercise feeds a batch ``x`` of shape (32, 10, 8) (32 sequences, 10 steps, 8
 features) to layers of 16 units.
@@ -288,6 +289,46 @@ def check_last_step(sequence: Any, h: Any, c: Any, max_abs_diff: Any, same: Any)
                     "be True: the final state h IS the last output.")
     return (f"the last output and h agree to {measured:.1e}: return_state hands you the last "
             "step's output again (and, for an LSTM, the carry c as well).")
+
+
+
+# ---------------------------------------------------------------------------
+# Task 5: predict return_sequences for every layer of a stack
+# ---------------------------------------------------------------------------
+
+STACK = (("LSTM", 32), ("GRU", 16), ("LSTM", 8))  # then Dense(1): one forecast per window
+STACK_STEPS, STACK_FEATURES = 24, 3
+
+
+@check(EXERCISE, 5)
+def check_stack_flags(stack_flags: Any) -> str:
+    """Task 5: return_sequences of LSTM(32), GRU(16), LSTM(8) before Dense(1), input side first."""
+    require(stack_flags, "stack_flags")
+    form = ("`stack_flags` should be a list of three True/False values, one per recurrent "
+            "layer, input side first, e.g. [True, False, False].")
+    if isinstance(stack_flags, str | bytes | dict) or not hasattr(stack_flags, "__len__"):
+        raise Wrong(form)
+    values = list(np.asarray(stack_flags).reshape(-1)) if isinstance(stack_flags, np.ndarray) else list(stack_flags)
+    if len(values) != len(STACK):
+        raise Wrong(f"`stack_flags` has {len(values)} entries; the stack has {len(STACK)} recurrent "
+                    "layers (Dense(1) has no return_sequences).")
+    flags = [bool(value) if isinstance(value, int | np.integer) and value in (0, 1) else _as_bool(value)
+             for value in values]  # True/False, or 1/0 (Keras accepts those too)
+    if any(flag is None for flag in flags):
+        raise Wrong(form)
+    for k, flag in enumerate(flags[:-1]):
+        (name, units), (next_name, _) = STACK[k], STACK[k + 1]
+        if not flag:
+            raise Wrong(f"layer {k + 1}, {name}({units}), would return only its last output, shape "
+                        f"(batch, {units}), but layer {k + 2}, {next_name}, is recurrent and needs a "
+                        "sequence (batch, steps, features): Keras refuses with 'expected ndim=3, "
+                        "found ndim=2'.")
+    if flags[-1]:
+        raise Wrong(f"with return_sequences=True on the last layer, Dense(1) is applied at every "
+                    f"step and the model returns (batch, {STACK_STEPS}, 1): one number per step, "
+                    "not one forecast per window.")
+    return (f"the first two layers hand every step to the next one; the last returns (batch, "
+            f"{STACK[-1][1]}), and Dense(1) makes one forecast per window.")
 
 
 TASKS = task_count(EXERCISE)
