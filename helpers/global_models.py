@@ -298,6 +298,10 @@ def seasonal_naive_panel(history: pd.DataFrame, horizon: int, season: int = 12) 
     return pd.DataFrame(values, index=_future(history, horizon), columns=history.columns)
 
 
+_ETS_KEYS = ("smoothing_level", "smoothing_trend", "smoothing_seasonal", "damping_trend",
+             "initial_level", "initial_trend", "initial_seasons")
+
+
 def ets_panel(history: pd.DataFrame, horizon: int, season: int = 12,
               params: dict[str, dict[str, Any]] | None = None) -> tuple[pd.DataFrame, dict[str, dict[str, Any]]]:
     """ETS forecasts for every series: additive damped trend and additive seasonality on logs.
@@ -326,14 +330,18 @@ def ets_panel(history: pd.DataFrame, horizon: int, season: int = 12,
         raise CourseInputError("ets_panel works on logs: every value must be positive.")
     if len(history) < 2 * season + 2:
         raise CourseInputError(f"ets_panel needs at least {2 * season + 2} months of history.")
-    if params is not None and not isinstance(params, dict):
-        raise CourseInputError("params must be the dict an earlier ets_panel call returned.")
+    if params is not None:
+        if not isinstance(params, dict):
+            raise CourseInputError("params must be the dict an earlier ets_panel call returned.")
+        for column in history.columns:
+            if not isinstance(params.get(column), dict) or set(params[column]) != set(_ETS_KEYS):
+                raise CourseInputError(
+                    f"params has no entry for the series {column!r} (or not the one ets_panel "
+                    "returned): pass the params of an earlier call on the same series.")
     out, fitted = {}, {}
     logs = np.log(history)
     for column in history.columns:
-        kept = None if params is None else params.get(column)
-        if params is not None and kept is None:
-            raise CourseInputError(f"params has no entry for the series {column!r}.")
+        kept = None if params is None else params[column]
         model_args = dict(trend="add", damped_trend=True, seasonal="add", seasonal_periods=season)
         # one BLAS thread: the matrices are tiny, and threads fighting over two cores
         # made each fit several times slower
@@ -350,10 +358,7 @@ def ets_panel(history: pd.DataFrame, horizon: int, season: int = 12,
                                    smoothing_trend=kept["smoothing_trend"],
                                    smoothing_seasonal=kept["smoothing_seasonal"],
                                    damping_trend=kept["damping_trend"], optimized=False)
-        fitted[column] = kept if kept is not None else {
-            key: result.params[key] for key in ("smoothing_level", "smoothing_trend", "smoothing_seasonal",
-                                                "damping_trend", "initial_level", "initial_trend",
-                                                "initial_seasons")}
+        fitted[column] = kept if kept is not None else {key: result.params[key] for key in _ETS_KEYS}
         out[column] = np.exp(result.forecast(horizon))
     return pd.DataFrame(out, index=_future(history, horizon)), fitted
 

@@ -37,7 +37,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-STUDENT_MODULES = ["baselines", "data", "environment", "forecasting", "intervals", "metrics", "mode", "models",
+STUDENT_MODULES = ["baselines", "data", "environment", "forecasting", "global_models", "intervals", "metrics",
+                   "mode", "models",
                    "plotting", "selection", "significance", "splits", "tables", "training", "validation",
                    "windows"]
 EXTRA = {"results": ["publish", "check_periods"]}
