@@ -187,7 +187,7 @@ def _month_features(index: pd.DatetimeIndex) -> np.ndarray:
 class PanelWindows:
     """Windows cut from many series, each from one series only.
 
-    Taught in 11 §3.
+    Not used in a notebook by name; global_windows() returns it.
 
     Attributes:
         X: inputs, shape ``(n, window, 3)``: the scaled value, then sin and cos of the month.
@@ -253,7 +253,7 @@ def global_windows(scaled: pd.DataFrame, window: int, horizon: int, end: Any = N
 def origin_windows(scaled: pd.DataFrame, origin: Any, window: int) -> np.ndarray:
     """The last ``window`` months up to ``origin`` of every series: shape ``(n_series, window, 3)``.
 
-    Taught in 11 §3.
+    First used in 11 §5.
 
     Same features as :func:`global_windows`; row i belongs to column i of ``scaled``.
     """
@@ -417,7 +417,7 @@ def panel_scores(truth: pd.DataFrame, forecast: pd.DataFrame, history: pd.DataFr
 class PairedComparison:
     """Model A against model B over the same series.
 
-    Taught in 11 §6.
+    Not used in a notebook by name; paired_comparison() returns it.
 
     Attributes:
         share_a_better: share of series where A's score is lower.
