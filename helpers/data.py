@@ -3,6 +3,8 @@
 >>> from helpers.data import load
 >>> sales = load("wine_sales")            # pandas Series, monthly DatetimeIndex
 >>> weather = load("seattle_weather")     # pandas DataFrame, daily DatetimeIndex
+>>> load("us_employment").shape           # 145 monthly series, one column each
+(357, 145)
 
 The CSV files live in ``data/`` at the top of the repository (override with the
 environment variable ``COURSE_DATA_DIR``). Their SHA-256 checksums are listed in
@@ -75,6 +77,12 @@ DATASETS: dict[str, DatasetInfo] = {
             "us_macro_quarterly.csv",
             "QS-JAN",
             "US quarterly macroeconomic data, 1959Q1..2009Q3",
+        ),
+        DatasetInfo(
+            "us_employment",
+            "us_employment_monthly.csv",
+            "MS",
+            "US employees by industry (145 BLS series, thousands), monthly 1990-01..2019-09",
         ),
     ]
 }
@@ -189,7 +197,8 @@ def load(name: str, *, check: bool = True) -> pd.Series | pd.DataFrame:
 
     Args:
         name: one of ``wine_sales``, ``elec_equip`` (returned as a ``Series``),
-            ``seattle_weather`` or ``us_macro`` (returned as a ``DataFrame``).
+            ``seattle_weather``, ``us_macro`` or ``us_employment`` (returned as a
+            ``DataFrame``; ``us_employment`` has one column per industry series).
         check: verify the file's SHA-256 first (default). Only tests turn this off.
 
     Raises:

@@ -55,7 +55,7 @@ def purge_masks(first_label: Any, last_label: Any, train_end: int,
                 val_end: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Boolean masks over windows: training windows, and purged validation windows.
 
-    Not used in a notebook; :func:`purged_split` uses it. Use it directly when the
+    First used in 11 §3. :func:`purged_split` uses it too. Use it directly when the
     labels of a window are not the ``horizon`` values after it (a label at every
     input step, for example): pass each window's first and last label position.
 

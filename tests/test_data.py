@@ -27,6 +27,7 @@ EXPECTED = {
         ["precipitation", "temp_max", "temp_min", "wind"],
     ),
     "us_macro": (203, "1959-01-01", "2009-07-01", "QS-JAN", None),
+    "us_employment": (357, "1990-01-01", "2019-09-01", "MS", None),
 }
 
 
@@ -51,6 +52,18 @@ def test_macro_has_growth_ingredients():
     macro = load("us_macro")
     assert {"realgdp", "realcons", "realinv"} <= set(macro.columns)
     assert "year" not in macro.columns
+
+
+def test_employment_panel_is_complete_small_and_named_by_title():
+    panel = load("us_employment")
+    assert panel.shape[1] == 145 and panel.columns.is_unique
+    assert panel.columns[0] == "Total Private"
+    assert "Mining and Logging: Mining, Except Oil and Gas" in panel.columns  # quoted header
+    assert (panel > 0).all().all()
+    # the totals are sums of their parts (up to BLS rounding): the panel is a hierarchy
+    parts = panel["Goods-Producing"] + panel["Private Service-Providing"]
+    assert ((parts - panel["Total Private"]).abs() <= 2).all()
+    assert (DATA / "us_employment_monthly.csv").stat().st_size < 1_000_000
 
 
 def test_first_column_is_iso_date():
@@ -164,7 +177,7 @@ def test_expected_checksums_accepts_a_str_path():
 def test_malformed_checksum_line_is_named(data_copy):
     sums = data_copy / "SHA256SUMS"
     sums.write_text(sums.read_text() + "not-a-digest\n")
-    with pytest.raises(DataFileError, match=r"Line 5 of .*SHA256SUMS is not '<SHA-256"):
+    with pytest.raises(DataFileError, match=r"Line 6 of .*SHA256SUMS is not '<SHA-256"):
         data.expected_checksums(data_copy)
 
 
