@@ -66,8 +66,7 @@ def _fingerprint(train: Any) -> tuple[Any, ...]:
     else:
         names = ("series", repr(train.name), str(train.dtype))
     index = train.index
-    return (names, type(index).__name__, str(index.dtype), repr(getattr(index, "freq", None)),
-            repr(index.name), len(train), digest)
+    return (names, type(index).__name__, str(index.dtype), len(train), digest)
 
 
 def _copy(value: Any) -> Any:
