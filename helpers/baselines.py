@@ -431,6 +431,12 @@ _ICS = ("aic", "bic", "hqic", "fpe")
 
 def _check_multivariate(train_df: Any, name: str = "train_df") -> None:
     _check_train(train_df, name, kind="frame")
+    duplicated = train_df.columns[train_df.columns.duplicated()]
+    if len(duplicated):   # first: with a repeated name, train_df[c] is a frame, not a column
+        raise CourseInputError(
+            f"{name} has the column {str(duplicated[0])!r} twice; select each variable once, "
+            f"e.g. {name}.loc[:, ~{name}.columns.duplicated()]."
+        )
     if train_df.shape[1] < 2:
         raise CourseInputError(
             f"{name} has {train_df.shape[1]} column; a vector model needs at least two "
@@ -442,11 +448,6 @@ def _check_multivariate(train_df: Any, name: str = "train_df") -> None:
             f"Column(s) {constant} of {name} are constant, so a vector model cannot estimate "
             "their equations (nothing varies to explain). Drop them, e.g. "
             f"{name}.drop(columns={constant!r}); a constant's forecast is the constant."
-        )
-    duplicated = train_df.columns[train_df.columns.duplicated()]
-    if len(duplicated):
-        raise CourseInputError(
-            f"{name} has the column {str(duplicated[0])!r} twice; select each variable once."
         )
 
 
@@ -625,11 +626,23 @@ def undifference(
         diff_forecast: the forecast of the differenced data (Series or DataFrame).
         last_values: the last observed level(s) before the forecast: for
             ``difference(df, periods=1)`` the last row (``df.iloc[-1]``, or a number
-            for a Series); for ``periods=L``, the last ``L`` rows (``df.iloc[-L:]``).
+            for a Series); for ``difference(df, periods=L)``, the last ``L`` rows
+            (``df.iloc[-L:]``) or the whole history, with ``periods=L``.
+        periods: the lag of the differences, as given to :func:`difference`. Needed
+            when ``last_values`` has more rows than the forecast has steps (a lag-12
+            forecast of 6 months): without it, those rows could also be a whole history
+            passed by mistake for first differences, so the call is refused.
 
     >>> import pandas as pd
     >>> undifference(pd.Series([1.0, 2.0, -1.0]), last_values=10.0).tolist()
     [11.0, 13.0, 12.0]
+
+    The round trip at lag 12, for a forecast shorter than the lag:
+
+    >>> s = pd.Series(range(36), dtype=float)
+    >>> steps = difference(s, 12).iloc[-6:]          # pretend these six are a forecast
+    >>> undifference(steps, s.iloc[-18:-6], periods=12).tolist() == s.iloc[-6:].tolist()
+    True
     """
     if not isinstance(diff_forecast, pd.Series | pd.DataFrame):
         raise CourseInputError(
@@ -683,10 +696,12 @@ def undifference(
     elif len(levels) > max(len(diffs), 1):
         raise CourseInputError(
             f"last_values has {len(levels)} rows but the forecast only {len(diffs)} steps, "
-            "so the forecast would be anchored at the start of last_values, not at its end. "
-            "For first differences pass the last row only (df.iloc[-1], or series.iloc[-1]); "
-            "for differences at lag L pass df.iloc[-L:], or pass periods=L with the whole "
-            "history."
+            f"so the lag of the differences is unclear: lag {len(levels)}, or a whole history "
+            "given for first differences (the forecast would then be anchored at the start "
+            "of last_values, not at its end). Say it with periods=: "
+            f"undifference(forecast, last_values, periods={len(levels)}) for "
+            f"difference(df, {len(levels)}), or periods=1 (or only df.iloc[-1]) for first "
+            "differences."
         )
     check_no_nans(levels, "last_values")
 

@@ -15,7 +15,6 @@ that follow the end of the series.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 from helpers.models import model_shape
@@ -44,7 +43,8 @@ __all__ = [
 class AmbiguousShapeWarning(UserWarning):
     """An array's shape fits two readings; the message says which one was used and how to choose.
 
-    Not used in a notebook; inverse_scale() warns with it.
+    Not used in a notebook; no longer raised: inverse_scale() now refuses an ambiguous
+    shape with a CourseInputError. Kept so that code importing it still runs.
     """
 
 
@@ -319,16 +319,16 @@ def inverse_scale(scaler: Any, values: Any, column: str | int | None = None) -> 
             its position), e.g. the ``h`` steps of a direct forecast of
             ``"temp_max"``. ``"all"`` says the last axis holds every column, as
             in ``recursive_forecast`` output. ``None`` (default) reads the shape:
-            when a 2-D array is as wide as the scaler's columns, each row is taken
-            as one time step of every column, with an :class:`AmbiguousShapeWarning`
-            (pass ``column`` to say which you mean).
+            a 2-D array as wide as the scaler's columns (with several columns) is
+            ambiguous and refused: pass ``column`` to say which reading you mean.
 
     Returns:
         A float64 array with the same shape as ``values``.
 
     Raises:
         CourseInputError: the scaler is not fitted, the number of columns does not
-            match the number it was fitted on, or ``column`` is unknown.
+            match the number it was fitted on, ``column`` is unknown, or a NumPy
+            (N, n_columns) array is given without ``column`` (ambiguous).
     """
     from sklearn.exceptions import NotFittedError
     from sklearn.utils.validation import check_is_fitted
@@ -400,15 +400,12 @@ def inverse_scale(scaler: Any, values: Any, column: str | int | None = None) -> 
         flat = array.reshape(-1, 1)  # every entry is a value of the single scaled column
     elif n_columns is None or shape[-1] == n_columns:
         if array.ndim == 2 and n_columns and n_columns > 1 and column is None and not named:
-            warnings.warn(
+            raise CourseInputError(
                 f"values has shape {shape} and the scaler was fitted on {n_columns} columns, "
-                f"so each row is taken as one time step of all {n_columns} columns (as "
-                "recursive_forecast returns). If the rows are instead "
-                f"{n_columns} forecast steps of one variable (a direct model's predict()), "
-                "the result is wrong: pass column='name' (or its position). Pass "
-                "column='all' to confirm the first reading and silence this warning.",
-                AmbiguousShapeWarning,
-                stacklevel=2,
+                f"so it can be read two ways: each row one time step of all {n_columns} "
+                f"columns (as recursive_forecast returns), or each row {n_columns} forecast "
+                "steps of one variable (a direct model's predict()). Say which: "
+                "column='all' for the first, column='name' (or its position) for the second."
             )
         flat = array.reshape(-1, shape[-1])
     else:

@@ -27,7 +27,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from helpers.forecasting import future_index
-from helpers.validation import CourseInputError, as_float_array, check_no_nans, check_positive_int
+from helpers.validation import (
+    CourseInputError,
+    as_float_array,
+    check_index,
+    check_no_nans,
+    check_positive_int,
+    check_regular,
+)
 
 import numpy as np
 import pandas as pd
@@ -53,6 +60,18 @@ LEVELS = {80: (0.1, 0.9), 95: (0.025, 0.975)}
 
 
 def _pair(name_a: str, a: Any, name_b: str, b: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Two aligned inputs as float arrays: pandas labels (dates, columns) must line up.
+
+    The same guard as the point metrics (:func:`helpers.metrics.rmse`): a shifted or
+    reordered forecast is refused instead of being scored by position.
+    """
+    from helpers.metrics import _check_aligned  # metrics imports this module
+
+    try:
+        _check_aligned(a, b)
+    except CourseInputError as err:
+        raise CourseInputError(
+            str(err).replace("y_true", name_a).replace("y_pred", name_b)) from None
     x, y = as_float_array(a, name_a), as_float_array(b, name_b)
     if x.shape != y.shape:
         squeezable = x.size == y.size and x.squeeze().shape == y.squeeze().shape
@@ -122,6 +141,12 @@ def mean_width(lower: Any, upper: Any) -> float:
     3.0
     """
     lo, hi = _pair("lower", lower, "upper", upper)
+    if np.any(lo > hi + 1e-12):
+        worst = int(np.argmax(lo - hi))
+        raise CourseInputError(
+            f"lower is above upper at position {worst} ({lo.ravel()[worst]:g} > "
+            f"{hi.ravel()[worst]:g}), which would give a negative width: did you swap the two "
+            "bounds? Call mean_width(lower, upper).")
     return float(np.mean(hi - lo))
 
 
@@ -176,11 +201,17 @@ def crps_gaussian(y_true: Any, mean: Any, std: Any) -> float:
 
     >>> round(crps_gaussian([0.0], [0.0], [1.0]), 4)   # sigma * (sqrt(2) - 1) / sqrt(pi)
     0.2337
+    >>> round(crps_gaussian([0.0, 0.0], [0.0, 0.0], 1.0), 4)   # one std for every point
+    0.2337
     """
     from scipy.stats import norm
 
     y, mu = _pair("y_true", y_true, "mean", mean)
-    _, sigma = _pair("y_true", y_true, "std", std)
+    if np.ndim(std) == 0 and not isinstance(std, str | bytes):   # one std for every point
+        sigma = np.full_like(y, as_float_array(std, "std").item())
+        check_no_nans(sigma, "std")
+    else:
+        _, sigma = _pair("y_true", y_true, "std", std)
     if np.any(sigma <= 0):
         raise CourseInputError("std must be positive everywhere (a standard deviation).")
     z = (y - mu) / sigma
@@ -234,11 +265,28 @@ class IntervalForecast:
     def __post_init__(self) -> None:
         if not isinstance(self.quantiles, pd.DataFrame) or self.quantiles.empty:
             raise CourseInputError("IntervalForecast needs a non-empty DataFrame of quantiles.")
-        levels = [float(c) for c in self.quantiles.columns]
+        try:
+            levels = [float(c) for c in self.quantiles.columns]
+        except (TypeError, ValueError):
+            raise CourseInputError(
+                f"quantile columns must be levels between 0 and 1 such as 0.1 and 0.9, got "
+                f"{list(self.quantiles.columns)}.") from None
+        if len(set(levels)) != len(levels):
+            repeated = sorted({q for q in levels if levels.count(q) > 1})
+            raise CourseInputError(
+                f"quantile level(s) {repeated} appear twice among the columns {levels}; keep "
+                "one column per level.")
         if sorted(levels) != levels or not all(0 < q < 1 for q in levels):
             raise CourseInputError(
                 f"quantile columns must be increasing levels between 0 and 1, got {levels}.")
-        values = self.quantiles.to_numpy(dtype=float)
+        values = as_float_array(self.quantiles, "quantiles")
+        bad = ~np.isfinite(values)
+        if bad.any():
+            row, col = (int(i) for i in np.argwhere(bad)[0])
+            raise CourseInputError(
+                f"the quantiles hold {int(bad.sum())} NaN or infinite value(s), the first on "
+                f"{self.quantiles.index[row]} at level {levels[col]}: a forecast with a missing "
+                "quantile cannot be scored. Check the method that produced them.")
         if np.any(np.diff(values, axis=1) < -1e-9):
             raise CourseInputError(
                 "the quantiles cross: a higher level has a lower value on some date. Sort each "
@@ -281,14 +329,45 @@ class IntervalForecast:
         return self.quantile(low), self.quantile(high)
 
     def widened(self, margins: dict[int, float], name: str | None = None) -> IntervalForecast:
-        """A copy whose 80 % / 95 % bounds move out by ``margins[level]`` (conformal)."""
+        """A copy whose 80 % / 95 % bounds move out by ``margins[level]`` (conformal).
+
+        A negative margin narrows an interval; a bound is never moved past the median
+        or past the bound of a narrower interval (it stops there), so every other
+        column, the median included, stays as it was.
+        """
+        if not isinstance(margins, dict):
+            raise CourseInputError(
+                f"margins must be a dict {{level: margin}}, e.g. {{80: 120.0, 95: 310.0}}, got "
+                f"{type(margins).__name__}.")
         table = self.quantiles.copy()
         for level, margin in margins.items():
+            if level not in LEVELS:
+                raise CourseInputError(
+                    f"widened() got a margin for a {level!r} % interval; the levels are "
+                    f"{sorted(LEVELS)} (percent), e.g. widened({{80: m80, 95: m95}}).")
             low, high = LEVELS[level]
-            table[low] = table[low] - margin
-            table[high] = table[high] + margin
-        table = pd.DataFrame(np.sort(table.to_numpy(), axis=1), index=table.index,
-                             columns=table.columns)
+            missing = [q for q in (low, high) if not any(abs(float(c) - q) < 1e-9 for c in table.columns)]
+            if missing:
+                raise CourseInputError(
+                    f"{self.name} has no {missing} quantile(s), so its {level} % interval cannot "
+                    f"be widened; it has the levels {list(table.columns)}. Build it with those "
+                    "levels, or pass margins only for the intervals it has.")
+            if isinstance(margin, bool) or np.ndim(margin) != 0 or not np.isfinite(
+                    as_float_array(margin, f"margins[{level}]")):
+                raise CourseInputError(
+                    f"margins[{level}] must be one finite number (the conformal margin), got "
+                    f"{margin!r:.40}.")
+            column = {q: [c for c in table.columns if abs(float(c) - q) < 1e-9][0] for q in (low, high)}
+            table[column[low]] = table[column[low]] - float(margin)
+            table[column[high]] = table[column[high]] + float(margin)
+        levels = np.array([float(c) for c in table.columns])
+        values = table.to_numpy(dtype=float)
+        centre = int(np.argmin(np.abs(levels - 0.5)))
+        for j in range(centre - 1, -1, -1):                 # below the median: at most the next
+            values[:, j] = np.minimum(values[:, j], values[:, j + 1])
+        for j in range(centre + 1, len(levels)):             # above it: at least the previous
+            values[:, j] = np.maximum(values[:, j], values[:, j - 1])
+        table = pd.DataFrame(values, index=table.index, columns=table.columns)
         return IntervalForecast(table, None, name or f"{self.name} + conformal")
 
 
@@ -296,9 +375,16 @@ def _series(train: Any, name: str = "train") -> pd.Series:
     if not isinstance(train, pd.Series) or not isinstance(train.index, pd.DatetimeIndex):
         raise CourseInputError(f"{name} must be a pandas Series with a DatetimeIndex, "
                                f"got {type(train).__name__}.")
-    if train.index.freq is None and pd.infer_freq(train.index) is None:
-        raise CourseInputError(f"{name}'s dates have no regular frequency; use helpers.data.load "
-                               "or .asfreq('MS').")
+    check_index(train.index, name)       # duplicated, unsorted or missing dates: named as such
+    if train.index.freq is None and len(train) >= 3:
+        check_regular(train.index, name)  # a gap: named, with the dates around it
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # pandas' note on infer_freq's future return type
+        inferred = None if len(train) < 3 else pd.infer_freq(train.index)
+    if train.index.freq is None and inferred is None:
+        raise CourseInputError(f"{name}'s dates have no frequency and too few rows to infer one; "
+                               f"set it with {name}.asfreq('MS') (monthly) or load the data with "
+                               "helpers.data.load.")
     check_no_nans(train.to_numpy(dtype=float), name)
     return train
 
@@ -368,12 +454,27 @@ def sarima_intervals(train: pd.Series, horizon: int, order: tuple[int, int, int]
     mean ``exp(mu + sigma**2 / 2)`` for comparison. With ``n_samples > 0`` it also
     draws that many values per step from the forecast distribution.
     """
+    from helpers.baselines import _check_int_tuple, _sarima_name
+
     from statsmodels.tsa.statespace.sarimax import SARIMAX
 
     train = _series(train)
     horizon = check_positive_int(horizon, "horizon")
     if not isinstance(log, bool):
         raise CourseInputError(f"log must be True or False, got {log!r}.")
+    order = _check_int_tuple(order, 3, "order", "(0, 1, 1)")
+    seasonal_order = _check_int_tuple(seasonal_order, 4, "seasonal_order", "(0, 1, 1, 12)")
+    (p, d, q), (big_p, big_d, big_q, s) = order, seasonal_order
+    if (big_p or big_d or big_q) and s < 2:
+        raise CourseInputError(
+            f"seasonal_order={seasonal_order} has seasonal terms but a season length of {s}; "
+            "set the last number to the season length (12 for monthly data).")
+    needed = d + big_d * s + max(p + big_p * s, q + big_q * s) + 2   # as sarimax_forecast
+    if len(train) < needed:
+        raise CourseInputError(
+            f"{_sarima_name(order, seasonal_order, False)} needs at least {needed} "
+            f"observations in train, but it has {len(train)}. Use more data or a smaller "
+            "order (fewer differences and lags).")
     values = train.to_numpy(dtype=float)
     if log and np.any(values <= 0):
         raise CourseInputError("log=True needs strictly positive values; this series has zeros "
@@ -457,6 +558,13 @@ def fan_chart(history: pd.Series, forecast: IntervalForecast, truth: pd.Series |
     ax.plot(dates, forecast.median.to_numpy(), color="C0", linewidth=1.6, linestyle="--",
             label=f"{forecast.name} median")
     if truth is not None:
+        if not isinstance(truth, pd.Series) or not isinstance(truth.index, pd.DatetimeIndex):
+            kind = type(truth.index).__name__ if isinstance(truth, pd.Series) else type(truth).__name__
+            raise CourseInputError(
+                f"fan_chart: truth must be a pandas Series indexed by dates, got {kind}; without "
+                "dates it would be drawn at positions 0, 1, 2, ... (in 1970 on a date axis). "
+                "Pass the test months, e.g. test or pd.Series(values, "
+                "index=forecast.quantiles.index).")
         ax.plot(truth.index, truth.to_numpy(), color="C2", marker="o", markersize=3,
                 linewidth=1, label="truth")
     ax.set(title=title, xlabel="date", ylabel=ylabel)

@@ -40,7 +40,7 @@ def _describe_dates(index: pd.Index) -> str:
     if len(index) == 0:
         return "no dates"
     first, last = index[0], index[-1]
-    if isinstance(index, pd.DatetimeIndex):
+    if isinstance(index, pd.DatetimeIndex) and (index == index.normalize()).all() and index.tz is None:
         first, last = first.date(), last.date()
     return f"{len(index)} dates {first}..{last}"
 
@@ -76,6 +76,23 @@ def _check_aligned(y_true: Any, y_pred: Any) -> None:
     if isinstance(true_index, dated) and isinstance(pred_index, dated):
         if true_index.equals(pred_index):
             return
+        if type(true_index) is not type(pred_index):
+            period = true_index if isinstance(true_index, pd.PeriodIndex) else pred_index
+            which = "y_true" if period is true_index else "y_pred"
+            raise CourseInputError(
+                f"{which} is indexed by periods (a PeriodIndex, {_describe_dates(period)}) and "
+                "the other by timestamps (a DatetimeIndex), so their dates never match even "
+                "for the same months. Use one kind for both, e.g. "
+                f"{which}.index = {which}.index.to_timestamp() (or .to_period('M') on the other)."
+            )
+        true_tz, pred_tz = getattr(true_index, "tz", None), getattr(pred_index, "tz", None)
+        if str(true_tz) != str(pred_tz):
+            raise CourseInputError(
+                f"y_true's dates have time zone {true_tz} and y_pred's have {pred_tz}, so they "
+                "never match as dates. Put both in the same zone, e.g. "
+                "y_pred.index = y_pred.index.tz_convert(y_true.index.tz) (or .tz_localize(...) "
+                "for dates without a zone)."
+            )
         raise CourseInputError(
             "The forecast dates do not match the truth dates: y_true has "
             f"{_describe_dates(true_index)}, y_pred has {_describe_dates(pred_index)}. "

@@ -45,13 +45,20 @@ def model_shape(model: Any, attribute: str = "input_shape", *, single: bool = Fa
 
     Args:
         model: a Keras model (anything else gives None).
-        attribute: ``"input_shape"`` or ``"output_shape"``.
+        attribute: ``"input_shape"`` or ``"output_shape"``; any other name is refused
+            with a CourseInputError (a typo must not read as "no shape").
         single: unwrap a list holding one shape into that shape (a model built with
             ``inputs=[x]``); a list of several shapes stays a list.
 
     Returns:
         A tuple for one input (output), a list for several, or None when unknown.
     """
+    if attribute not in ("input_shape", "output_shape"):
+        from helpers.validation import CourseInputError
+
+        raise CourseInputError(
+            f"model_shape() reads 'input_shape' or 'output_shape', got {attribute!r}; a "
+            "misspelt name would look like a model without a shape and skip every check.")
     try:
         shape = getattr(model, attribute)
     except (AttributeError, ValueError, RuntimeError):  # not built, or no declared shape

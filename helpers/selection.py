@@ -23,25 +23,35 @@ Two small tools for honest model selection on a budget:
 >>> snaive = ForecastCache(seasonal_naive_forecast)
 >>> first = snaive(series.iloc[:24], 12, season=12)
 >>> again = snaive(series.iloc[:24], 12, season=12)
->>> again is first, snaive.computed, snaive.reused
-(True, 1, 1)
+>>> again.equals(first), again is first, snaive.computed, snaive.reused
+(True, False, 1, 1)
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
+import inspect
+import json
 import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
 
 from helpers.validation import CourseInputError
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["ForecastCache", "ModelPool", "grid_search"]
 
 
 def _fingerprint(train: Any) -> tuple[Any, ...]:
-    """What identifies a training series: its dates and a hash of its values."""
+    """What determines a forecast from ``train``: its kind, names, dates and values, in order.
+
+    The row hashes are combined in their order (a reordered series is another series) and
+    the column names, dtypes and the Series' name are part of the key, so two frames with
+    the same numbers under different columns are never confused.
+    """
     if not isinstance(train, pd.Series | pd.DataFrame):
         raise CourseInputError(
             f"ForecastCache needs the training data as a pandas Series or DataFrame with a "
@@ -49,8 +59,24 @@ def _fingerprint(train: Any) -> tuple[Any, ...]:
         )
     if len(train) == 0:
         raise CourseInputError("train is empty; pass at least one observation.")
-    values = int(pd.util.hash_pandas_object(train, index=True).sum())
-    return (len(train), train.index[0], train.index[-1], values)
+    rows = pd.util.hash_pandas_object(train, index=True).to_numpy()
+    digest = hashlib.sha256(rows.tobytes()).hexdigest()
+    if isinstance(train, pd.DataFrame):
+        names: Any = ("frame", tuple(map(repr, train.columns)), tuple(map(str, train.dtypes)))
+    else:
+        names = ("series", repr(train.name), str(train.dtype))
+    index = train.index
+    return (names, type(index).__name__, str(index.dtype), len(train), digest)
+
+
+def _copy(value: Any) -> Any:
+    """An independent copy of a stored forecast, so that editing it changes nothing stored."""
+    if isinstance(value, pd.Series | pd.DataFrame | np.ndarray):
+        return value.copy()
+    try:
+        return copy.deepcopy(value)
+    except (TypeError, copy.Error, RecursionError):
+        return copy.copy(value)
 
 
 class ForecastCache:
@@ -60,8 +86,10 @@ class ForecastCache:
 
     Call the cache exactly like the forecaster, ``cache(train, horizon, **settings)``.
     The first call with a given ``train`` (same dates and values), ``horizon`` and
-    keyword settings runs the forecaster; later identical calls return the stored
-    forecast (the same object). Settings must therefore be passed as keywords with
+    keyword settings runs the forecaster; later identical calls return a copy of the stored
+    forecast (editing what you get back never changes a later answer). The key is what
+    determines the answer: the data's values in their row order, its dates, column names
+    and dtypes, the horizon and the settings. Settings must therefore be passed as keywords with
     hashable values (numbers, strings, tuples), e.g. ``seed=0, units=32``.
 
     Attributes:
@@ -90,17 +118,19 @@ class ForecastCache:
                     "which cannot be a cache key. Pass settings as numbers, strings or tuples "
                     "(e.g. a tuple instead of a list)."
                 )
-        return (_fingerprint(train), horizon, tuple(sorted(settings.items())))
+        if isinstance(horizon, bool) or not isinstance(horizon, int | np.integer):
+            raise CourseInputError(f"horizon must be a whole number of steps, got {horizon!r}.")
+        return (_fingerprint(train), int(horizon), tuple(sorted(settings.items())))
 
     def __call__(self, train: Any, horizon: int, **settings: Any) -> Any:
         """Return ``forecaster(train, horizon, **settings)``, computing it at most once."""
         key = self._key(train, horizon, settings)
         if key in self._store:
             self.reused += 1
-            return self._store[key]
+            return _copy(self._store[key])
         forecast = self.forecaster(train, horizon, **settings)
         self.computed += 1
-        self._store[key] = forecast
+        self._store[key] = _copy(forecast)
         return forecast
 
     def __len__(self) -> int:
@@ -118,8 +148,11 @@ class ModelPool:
     :func:`helpers.seed_everything`). The first model for given settings is kept and
     returned. Later calls with the same settings build a new model only for its initial
     values: they are copied into the kept model (every variable, weights and random
-    states), its optimizer state is zeroed (step count, moments; the learning rate is
-    kept), and the kept model is returned. Training it then gives the same result as
+    states), its optimizer state is reset to the new model's (step count and moments
+    zeroed, the learning rate set back to the new model's, even if a callback such as
+    ``ReduceLROnPlateau`` lowered it), and the kept model is returned. The new model must
+    be compiled the same way (optimizer and its settings, loss, metrics), otherwise the
+    pool refuses it. Training it then gives the same result as
     training the new one, without Keras tracing the training step again.
 
     Only one model per settings exists, so finish with a model (forecast with it) before
@@ -141,6 +174,7 @@ class ModelPool:
         self.built = 0
         self.reused = 0
         self._kept: dict[tuple[Any, ...], Any] = {}
+        self._compiled: dict[tuple[Any, ...], str] = {}
 
     def __call__(self, **settings: Any) -> Any:
         """A compiled model for ``settings``, with fresh initial weights and optimizer state."""
@@ -161,8 +195,15 @@ class ModelPool:
         kept = self._kept.get(key)
         if kept is None:
             self._kept[key] = fresh
+            self._compiled[key] = _compile_signature(fresh)
             self.built += 1
             return fresh
+        if _compile_signature(fresh) != self._compiled[key]:
+            raise CourseInputError(
+                f"ModelPool: build({settings}) compiled the model differently (optimizer, "
+                "learning rate, loss or metrics) from the first one built with the same "
+                "settings; build must depend only on its settings (pass the learning rate as "
+                "one of them).")
         if len(kept.variables) != len(fresh.variables) or any(
             tuple(a.shape) != tuple(b.shape)
             for a, b in zip(kept.variables, fresh.variables, strict=True)
@@ -173,17 +214,52 @@ class ModelPool:
             )
         for target, source in zip(kept.variables, fresh.variables, strict=True):
             target.assign(source.value)
+        rate = getattr(fresh.optimizer, "_learning_rate", None)
         for variable in kept.optimizer.variables:
-            if not variable.path.endswith("learning_rate"):
+            if variable.path.endswith("learning_rate"):
+                if isinstance(rate, keras.Variable):
+                    variable.assign(rate.value)
+            else:
                 variable.assign(keras.ops.zeros(variable.shape, variable.dtype))
+        kept.stop_training = False
+        kept.reset_metrics()
         self.reused += 1
         return kept
+
+
+def _check_score_accepts(score: Callable[..., float], name: Any, settings: Mapping[str, Any]) -> None:
+    """Refuse a score function whose parameters do not match ``seed`` plus a grid row."""
+    try:
+        signature = inspect.signature(score)
+    except (TypeError, ValueError):  # a builtin without a signature: let the call decide
+        return
+    try:
+        signature.bind(seed=0, **settings)
+    except TypeError as err:
+        raise CourseInputError(
+            f"score cannot be called as score(seed=..., **grid[{name!r}]): {err}. Its "
+            f"parameters are {list(signature.parameters)}, the grid row gives "
+            f"{['seed', *settings]}; name the parameters exactly as the grid's settings (plus "
+            "seed), or add **settings to the function."
+        ) from None
+
+
+def _compile_signature(model: Any) -> str:
+    """How a model was compiled (optimizer class and settings, loss, metrics) as text."""
+    try:
+        config = model.get_compile_config() or {}
+    except Exception:
+        config = {"optimizer": repr(model.optimizer.get_config()), "loss": repr(model.loss)}
+    optimizer = config.get("optimizer")
+    if isinstance(optimizer, dict) and isinstance(optimizer.get("config"), dict):
+        optimizer["config"].pop("name", None)
+    return json.dumps(config, sort_keys=True, default=repr)
 
 
 def grid_search(
     score: Callable[..., float],
     grid: Mapping[str, Mapping[str, Any]],
-    seeds: Sequence[int],
+    seeds: Sequence[int] | np.ndarray,
     metric: str = "RMSE",
 ) -> pd.DataFrame:
     """Score every setting of ``grid`` with every seed; one row per setting.
@@ -206,8 +282,9 @@ def grid_search(
         the winner with ``table[f"{metric} mean"].idxmin()``.
 
     Raises:
-        CourseInputError: an empty grid or seed list, repeated seeds, a setting that is
-            not a dict, or a score that is not a finite number.
+        CourseInputError: an empty grid or seed list, repeated or non-integer seeds, a
+            setting that is not a dict, a score whose parameters do not match the grid, or
+            a score that is not one finite number (a bool or an array is refused).
 
     >>> table = grid_search(lambda seed, units: units / 10 + seed, {"small": {"units": 10},
     ...                     "large": {"units": 30}}, seeds=[0, 2])
@@ -224,10 +301,13 @@ def grid_search(
             'grid must be a non-empty dict {name: {setting: value}}, e.g. '
             '{"32 units": {"units": 32}}.'
         )
-    if isinstance(seeds, str | bytes) or not isinstance(seeds, Sequence) or not seeds:
+    if isinstance(seeds, np.ndarray | pd.Index | pd.Series):
+        seeds = list(np.asarray(seeds).ravel())
+    if isinstance(seeds, str | bytes) or not isinstance(seeds, Sequence) or len(seeds) == 0:
         raise CourseInputError(f"seeds must be a non-empty list of ints, e.g. [0, 1]; got {seeds!r}.")
-    if any(isinstance(s, bool) or not isinstance(s, int) for s in seeds):
+    if any(isinstance(s, bool | np.bool_) or not isinstance(s, int | np.integer) for s in seeds):
         raise CourseInputError(f"seeds must be ints, got {list(seeds)!r}.")
+    seeds = [int(s) for s in seeds]
     if len(set(seeds)) != len(seeds):
         raise CourseInputError(f"seeds {list(seeds)} repeat a seed; each seed once, e.g. [0, 1].")
     rows = {}
@@ -240,11 +320,14 @@ def grid_search(
         if "seed" in settings:
             raise CourseInputError(
                 f"grid[{name!r}] sets 'seed'; seeds are given separately with seeds=[...].")
+        _check_score_accepts(score, name, settings)
         row: dict[str, Any] = dict(settings)
         values = []
         for seed in seeds:
             value = score(seed=seed, **settings)
             try:
+                if isinstance(value, bool | np.bool_) or np.ndim(value) != 0:
+                    raise TypeError
                 value = float(value)
             except (TypeError, ValueError):
                 raise CourseInputError(

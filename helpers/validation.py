@@ -43,7 +43,8 @@ def as_float_array(values: Any, name: str = "values") -> np.ndarray:
 
     Raises:
         CourseInputError: when the values are missing (``None``), hold ``None`` entries,
-            are not numeric (dates, text, complex numbers) or are ragged lists.
+            are not numeric (dates or durations, as values or columns; text, complex
+            numbers) or are ragged lists.
     """
     if values is None:
         raise CourseInputError(
@@ -62,6 +63,15 @@ def as_float_array(values: Any, name: str = "values") -> np.ndarray:
                 else f" Select the numeric columns, e.g. df.drop(columns={bad!r})."
             )
             raise CourseInputError(f"{name} has non-numeric column(s) {bad}.{fix}")
+    dtype = getattr(values, "dtype", None)
+    if dtype is not None and (pd.api.types.is_datetime64_any_dtype(dtype)
+                              or pd.api.types.is_timedelta64_dtype(dtype)
+                              or isinstance(dtype, pd.PeriodDtype)):
+        what = "durations" if pd.api.types.is_timedelta64_dtype(dtype) else "dates"
+        raise CourseInputError(
+            f"{name} holds {what}, not measurements; as numbers they would be nanosecond counts. "
+            "Pass the values you want to model, with the dates as the index: e.g. "
+            "df.set_index('date')['sales'] (or series.index for the dates themselves).")
     if isinstance(values, pd.Series | pd.DataFrame):
         values = values.to_numpy()
     if isinstance(values, dict | set | str | bytes):
@@ -132,15 +142,34 @@ def _label(value: Any) -> str:
     return str(value)
 
 
+def _text_dates(index: pd.Index) -> pd.DatetimeIndex | None:
+    """The dates an index of text such as '2020-01' stands for, or None when it is not dates."""
+    if not (pd.api.types.is_object_dtype(index.dtype) or pd.api.types.is_string_dtype(index.dtype)):
+        return None
+    if len(index) == 0 or not all(isinstance(v, str) for v in index):
+        return None
+    if not all(len(v) >= 6 and any(ch.isdigit() for ch in v) and any(sep in v for sep in "-/.: ")
+               for v in index):
+        return None  # names such as 'north' or '12': not dates
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = pd.to_datetime(pd.Index(index), format="mixed")
+    except (ValueError, TypeError, OverflowError):
+        return None
+    return None if parsed.hasnans else pd.DatetimeIndex(parsed)
+
+
 def check_index(index: pd.Index, name: str = "series") -> None:
     """Raise when the index of a time series cannot be in time order.
 
     Not used in a notebook; the helpers check a series' dates with it.
 
-    Dates (``DatetimeIndex``, ``PeriodIndex``) must have no missing value (NaT),
-    no duplicates and be increasing. Other indexes that are not the default
-    0, 1, 2, ... must be increasing too: a shuffled integer index means the rows
-    are not in time order.
+    Dates (``DatetimeIndex``, ``PeriodIndex``, or text that reads as dates such as
+    ``'2020-01'``) must have no missing value (NaT), no duplicates and be increasing.
+    Other indexes that are not the default 0, 1, 2, ... must be increasing too: a
+    shuffled integer index means the rows are not in time order. A MultiIndex (several
+    series stacked, e.g. one per store) is refused.
 
     >>> import pandas as pd
     >>> check_index(pd.DatetimeIndex(["2020-01-02", "2020-01-01"]), "sales")  # doctest: +ELLIPSIS
@@ -154,6 +183,15 @@ def check_index(index: pd.Index, name: str = "series") -> None:
                 "...): its rows run backwards in time. Sort it first with series.sort_index()."
             )
         return
+    if isinstance(index, pd.MultiIndex):
+        raise CourseInputError(
+            f"{name} has a MultiIndex with levels {list(index.names)}: several series stacked "
+            "in one (e.g. one per store), whose windows would run from one into the next. "
+            "Select one series first, e.g. df.xs('A', level='store'), and handle each "
+            "series on its own.")
+    text_dates = _text_dates(index)
+    if text_dates is not None:
+        index = text_dates
     dated = isinstance(index, pd.DatetimeIndex | pd.PeriodIndex)
     if not dated and not pd.api.types.is_numeric_dtype(index.dtype):
         return  # labels such as names: no time order to check
@@ -183,20 +221,37 @@ def check_index(index: pd.Index, name: str = "series") -> None:
 
 
 def check_regular(index: pd.Index, name: str = "series") -> None:
-    """Raise when a DatetimeIndex without a frequency has gaps (a missing month, day, ...).
+    """Raise when dates without a frequency have gaps (a missing month, day, ...).
 
     Not used in a notebook; the helpers check that dates are evenly spaced with it.
 
     Windows and forecasts treat consecutive rows as consecutive time steps, so a
-    missing date silently joins two periods that are not neighbours. An index with
-    a frequency (``index.freq``) is regular by construction; otherwise the
-    frequency is inferred from the dates, which fails when they have gaps.
+    missing date silently joins two periods that are not neighbours. A DatetimeIndex
+    with a frequency (``index.freq``) is regular by construction; otherwise the
+    frequency is inferred from the dates (text dates are parsed first), which fails
+    when they have gaps. A PeriodIndex must have consecutive periods.
 
     >>> import pandas as pd
     >>> check_regular(pd.DatetimeIndex(["2020-01-01", "2020-01-02", "2020-01-05"]), "sales")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     helpers.validation.CourseInputError: The dates of sales are not evenly spaced: ...
     """
+    if isinstance(index, pd.PeriodIndex) and len(index) >= 2:
+        check_index(index, name)
+        steps = np.diff(index.asi8)
+        if np.any(steps != 1):
+            position = int(np.argmax(steps != 1)) + 1
+            raise CourseInputError(
+                f"The dates of {name} are not evenly spaced: {index[position - 1]} is followed "
+                f"by {index[position]}, so {int(steps[position - 1]) - 1} period(s) are "
+                "missing. Consecutive rows would be treated as consecutive time steps across "
+                "the gap. Fill the gap first, e.g. series.reindex(pd.period_range(series.index[0], "
+                "series.index[-1], freq=series.index.freq)).interpolate(), or pass "
+                "series.to_numpy() if the rows really are consecutive steps.")
+        return
+    text_dates = _text_dates(index)
+    if text_dates is not None:
+        index = text_dates
     if not isinstance(index, pd.DatetimeIndex) or index.freq is not None or len(index) < 3:
         return
     check_index(index, name)

@@ -405,7 +405,7 @@ def test_backtest_scores_for_multivariate_folds(var_data):
 def test_undifference_refuses_the_whole_history_without_periods():
     train = monthly(np.arange(1.0, 37.0))
     diffs = pd.Series([1.0, 1.0, 1.0])
-    with pytest.raises(CourseInputError, match=r"anchored at the start.*series.iloc\[-1\]"):
+    with pytest.raises(CourseInputError, match=r"anchored at the start.*periods=36\).*periods=1"):
         undifference(diffs, train)
     # with periods the whole history works, anchored at its end
     assert undifference(diffs, train, periods=1).tolist() == [37.0, 38.0, 39.0]
@@ -481,3 +481,24 @@ def test_baseline_forecasts_are_dated_by_future_index(freq):
         assert forecast.index.equals(future_index(index, 4))
         assert forecast.index.name == "when" and forecast.index.freqstr == index.freqstr
         assert forecast.index[0] == index[-1] + index.freq
+
+
+def test_undifference_round_trip_at_a_lag_longer_than_the_forecast():
+    """Issue 28 §4: difference(s, 12), then the last 12 rows with periods=12, for 6 steps."""
+    series = monthly(np.arange(1.0, 37.0) ** 1.5)
+    diffs = difference(series, 12).iloc[-6:]
+    back = undifference(diffs, series.iloc[-18:-6], periods=12)
+    np.testing.assert_allclose(back.to_numpy(), series.iloc[-6:].to_numpy())
+    back = undifference(diffs, series.iloc[:-6], periods=12)        # the whole history
+    np.testing.assert_allclose(back.to_numpy(), series.iloc[-6:].to_numpy())
+
+
+def test_var_forecast_names_a_column_given_twice():
+    """Issue 28 §5: not pandas' 'truth value of a Series is ambiguous'."""
+    from helpers.baselines import var_forecast
+
+    index = pd.date_range("2020-01-01", periods=30, freq="MS")
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(30, 2)), index=index, columns=["a", "b"])
+    with pytest.raises(CourseInputError, match=r"column 'a' twice.*duplicated"):
+        var_forecast(frame[["a", "b", "a"]], 3)

@@ -210,6 +210,12 @@ def _count_keras(kind, features, units):
     return layer.count_params()
 
 
+def _count_weights(kind, features, units):
+    layer = getattr(keras.layers, kind)(units)
+    layer.build((None, None, features))
+    return sum(int(np.prod(w.shape)) for w in layer.weights)
+
+
 def _count_no_return(kind, features, units):
     _count_dict(kind, features, units)
 
@@ -246,7 +252,12 @@ TABLE03 = [
     # task 3
     Attempt(3, V, "formula", lambda: ex03.check_param_count(good_count)),
     Attempt(3, V, "dict of gates", lambda: ex03.check_param_count(_count_dict)),
-    Attempt(3, V, "asked Keras anyway", lambda: ex03.check_param_count(_count_keras)),
+    Attempt(3, M, "asked Keras (count_params) instead of the formula", lambda: ex03.check_param_count(
+        _count_keras), "formula"),
+    Attempt(3, M, "summed a built layer's weights", lambda: ex03.check_param_count(_count_weights),
+            "formula"),
+    Attempt(3, V, "formula with numpy ints", lambda: ex03.check_param_count(
+        lambda k, f, u: np.int64(good_count(k, f, u)))),
     Attempt(3, M, "forgot return", lambda: ex03.check_param_count(_count_no_return), "return"),
     Attempt(3, M, "no bias", lambda: ex03.check_param_count(
         lambda k, f, u: good_count(k, f, u) - u * (3 if k == "GRU" else 1)), "bias"),

@@ -209,6 +209,29 @@ def _functional(optimizer="adam", loss="mse", input_shape=(10, 8)):
     return model
 
 
+def _any_length():
+    model = keras.Sequential([keras.Input(shape=(None, 8)),
+                              keras.layers.GRU(8, return_sequences=True, recurrent_dropout=0.2),
+                              keras.layers.GRU(4), keras.layers.Dropout(0.2), keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    return model
+
+
+def _lazy(head=None, rate=0.2):
+    """No keras.Input: Keras builds the model on its first call."""
+    model = keras.Sequential([keras.layers.GRU(8, return_sequences=True, recurrent_dropout=0.2),
+                              keras.layers.GRU(4), keras.layers.Dropout(rate),
+                              head or keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    return model
+
+
+def _built_on(features):
+    model = _lazy()
+    model(np.zeros((1, 10, features), dtype="float32"))
+    return model
+
+
 def _three_grus():
     model = keras.Sequential([keras.Input(shape=(10, 8)),
                               keras.layers.GRU(8, return_sequences=True, recurrent_dropout=0.2),
@@ -253,6 +276,16 @@ TABLE04 = [
     Attempt(2, V, "Sequential", lambda: ex04.check_stacked_gru(stacked())),
     Attempt(2, V, "functional", lambda: ex04.check_stacked_gru(_functional())),
     Attempt(2, V, "three GRUs, objects in compile", lambda: ex04.check_stacked_gru(_three_grus())),
+    Attempt(2, V, "Input(shape=(None, 8)): any length", lambda: ex04.check_stacked_gru(_any_length())),
+    Attempt(2, V, "built lazily, no Input", lambda: ex04.check_stacked_gru(_lazy())),
+    Attempt(2, M, "sigmoid head on a regression", lambda: ex04.check_stacked_gru(
+        _lazy(head=keras.layers.Dense(1, activation="sigmoid"))), "linear"),
+    Attempt(2, M, "relu head", lambda: ex04.check_stacked_gru(
+        _lazy(head=keras.layers.Dense(1, activation="relu"))), "linear"),
+    Attempt(2, M, "Dropout(0.0) drops nothing", lambda: ex04.check_stacked_gru(_lazy(rate=0.0)),
+            "rate 0"),
+    Attempt(2, M, "lazy model fed 5 features", lambda: ex04.check_stacked_gru(
+        _built_on(5)), "keras.Input"),
     Attempt(2, M, "SGD instead of Adam", lambda: ex04.check_stacked_gru(_functional(optimizer="sgd")),
             "Adam"),
     Attempt(2, M, "MAE loss", lambda: ex04.check_stacked_gru(_functional(loss="mae")), "mean squared"),

@@ -380,6 +380,11 @@ TABLE09_123 = [
     Attempt(1, M, "only the differenced columns kept", lambda: _t1(
         _NEEDS, _TRAIN[_NEEDS].diff().dropna()), "keep the stationary ones"),
     Attempt(1, M, "one name as a string", lambda: _t1("temp_max"), "list of column names"),
+    Attempt(1, J, "the right frame as text", lambda: _t1(_NEEDS, _stationary().astype(str)),
+            "do not hold numbers"),
+    Attempt(1, J, "one column as text", lambda: _t1(_NEEDS, _stationary().assign(
+        wind=lambda f: f["wind"].astype(str))), "['wind']"),
+    Attempt(1, V, "float32 columns", lambda: _t1(_NEEDS, _stationary().astype("float32"))),
     Attempt(1, J, "placeholders", lambda: _t1(..., ...), status=NOT_ATTEMPTED),
     Attempt(1, J, "a number", lambda: _t1(2)),
     Attempt(1, J, "a dict", lambda: _t1({"temp_max": True})),

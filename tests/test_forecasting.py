@@ -332,8 +332,11 @@ def test_inverse_scale_h_steps_of_one_column_with_a_multi_column_scaler():
     scaler, frame = weather_scaler()
     steps = scaler.transform(frame)[:4, 1]  # 4 steps of temp_max, and 4 columns
     predicted = np.tile(steps, (3, 1))  # (N=3, h=4), like a direct model's predict()
-    with pytest.warns(AmbiguousShapeWarning, match=r"pass column='name'"):
-        inverse_scale(scaler, predicted)  # read as rows of 4 columns: the warning says so
+    with pytest.raises(CourseInputError, match=r"read two ways.*column='all'.*column='name'"):
+        inverse_scale(scaler, predicted)  # rows of 4 columns, or 4 steps of one? refused
+    assert not issubclass(AmbiguousShapeWarning, CourseInputError)   # kept for old imports
+    rows = inverse_scale(scaler, scaler.transform(frame)[:3], column="all")
+    np.testing.assert_allclose(rows, frame.to_numpy()[:3])
     restored = inverse_scale(scaler, predicted, column="temp_max")
     np.testing.assert_allclose(restored[0], frame["temp_max"].to_numpy()[:4])
     np.testing.assert_allclose(inverse_scale(scaler, predicted, column=1), restored)

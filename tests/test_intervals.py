@@ -189,3 +189,102 @@ def test_interval_tables_are_dated_by_future_index(drop_freq):
     assert dates.equals(future_index(sales.index, 5))
     assert dates[0] == sales.index[-1] + pd.offsets.MonthBegin(1) and dates.freqstr == "MS"
     assert dates.name is None  # the interval tables' dates stay unnamed
+
+
+# Issue 28 §3: interval scores are held to the standard of the point metrics.
+def _dated(values, start="2020-01-01"):
+    return pd.Series(np.asarray(values, dtype=float),
+                     index=pd.date_range(start, periods=len(values), freq="MS"))
+
+
+@pytest.mark.parametrize("score", [
+    lambda y, f: intervals.pinball_loss(y, f, q=0.9),
+    lambda y, f: intervals.coverage(y, f - 1, f + 1),
+    lambda y, f: intervals.interval_score(y, f - 1, f + 1, alpha=0.2),
+    lambda y, f: intervals.crps_gaussian(y, f, 1.0),
+])
+def test_interval_scores_refuse_misaligned_dates_and_reordered_rows(score):
+    y = _dated([1.0, 2.0, 3.0, 4.0])
+    assert np.isfinite(score(y, _dated([1.5, 2.5, 2.0, 4.0])))
+    with pytest.raises(CourseInputError, match="dates do not match"):
+        score(y, _dated([1.5, 2.5, 2.0, 4.0], start="2020-02-01"))
+    with pytest.raises(CourseInputError, match="different order"):
+        score(y.reset_index(drop=True), _dated([1.5, 2.5, 2.0, 4.0]).reset_index(drop=True)[::-1])
+
+
+def test_interval_scores_refuse_reordered_columns():
+    index = pd.date_range("2020-01-01", periods=3, freq="MS")
+    y = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [10.0, 20.0, 30.0]}, index=index)
+    with pytest.raises(CourseInputError, match=r"y_pred\[y_true.columns\]|y_quantile\[y_true"):
+        intervals.pinball_loss(y, y[["b", "a"]], q=0.5)
+    assert intervals.pinball_loss(y, y[["b", "a"]][y.columns], q=0.5) == 0.0
+
+
+def test_mean_width_refuses_swapped_bounds():
+    with pytest.raises(CourseInputError, match="swap the two bounds"):
+        intervals.mean_width([2.0, 5.0], [0.0, 1.0])
+
+
+def test_crps_gaussian_takes_one_constant_std():
+    assert intervals.crps_gaussian([0.0, 1.0], [0.0, 1.0], 2.0) == pytest.approx(
+        intervals.crps_gaussian([0.0, 1.0], [0.0, 1.0], [2.0, 2.0]))
+    with pytest.raises(CourseInputError, match="positive"):
+        intervals.crps_gaussian([0.0, 1.0], [0.0, 1.0], -1.0)
+
+
+def test_interval_forecast_refuses_nan_quantiles_and_repeated_levels():
+    index = pd.date_range("2020-01-01", periods=2, freq="MS")
+    with pytest.raises(CourseInputError, match="NaN or infinite"):
+        IntervalForecast(pd.DataFrame({0.1: [1.0, np.nan], 0.9: [2.0, 4.0]}, index=index))
+    repeated = pd.DataFrame([[1.0, 2.0, 3.0]] * 2, index=index, columns=[0.1, 0.5, 0.5])
+    with pytest.raises(CourseInputError, match="appear twice"):
+        IntervalForecast(repeated)
+
+
+def test_widened_with_a_negative_margin_keeps_the_median_and_names_missing_levels():
+    index = pd.date_range("2020-01-01", periods=2, freq="MS")
+    table = pd.DataFrame({0.025: [0.0, 0.0], 0.1: [1.0, 1.0], 0.5: [2.0, 5.0],
+                          0.9: [3.0, 9.0], 0.975: [4.0, 10.0]}, index=index)
+    narrower = IntervalForecast(table).widened({80: -1.5, 95: -0.5})
+    assert narrower.median.tolist() == [2.0, 5.0]                      # the median never moves
+    low80, high80 = narrower.interval(80)
+    assert low80.tolist() == [2.0, 2.5] and high80.tolist() == [2.0, 7.5]  # stopped at the median
+    low95, high95 = narrower.interval(95)
+    assert (low95 <= low80).all() and (high95 >= high80).all()
+    with pytest.raises(CourseInputError, match=r"levels are \[80, 95\]"):
+        IntervalForecast(table).widened({90: 1.0})
+    with pytest.raises(CourseInputError, match=r"no \[0.025, 0.975\] quantile"):
+        IntervalForecast(table[[0.1, 0.5, 0.9]]).widened({95: 1.0})
+    with pytest.raises(CourseInputError, match="one finite number"):
+        IntervalForecast(table).widened({80: float("nan")})
+
+
+def test_sarima_intervals_refuse_too_short_a_series_as_sarimax_forecast_does():
+    from helpers.baselines import sarimax_forecast
+
+    short = _dated(np.arange(1.0, 11.0))
+    with pytest.raises(CourseInputError, match="needs at least") as baseline:
+        sarimax_forecast(short, 3, (0, 1, 1), (0, 1, 1, 12))
+    with pytest.raises(CourseInputError, match="needs at least") as ours:
+        intervals.sarima_intervals(short, 3, (0, 1, 1), (0, 1, 1, 12))
+    assert str(ours.value) == str(baseline.value)
+
+
+def test_fan_chart_refuses_truth_without_dates():
+    sales = load("wine_sales").iloc[:120]
+    forecast = intervals.seasonal_naive_intervals(sales, 12, season=12)
+    with pytest.raises(CourseInputError, match="indexed by dates.*1970"):
+        intervals.fan_chart(sales, forecast, truth=pd.Series(np.arange(12.0)))
+    with pytest.raises(CourseInputError, match="indexed by dates"):
+        intervals.fan_chart(sales, forecast, truth=np.arange(12.0))
+    intervals.fan_chart(sales, forecast, truth=load("wine_sales").iloc[120:132])
+
+
+@pytest.mark.parametrize("index, message", [
+    (pd.DatetimeIndex(["2020-01-01", "2020-01-01", "2020-02-01", "2020-03-01"]), "duplicate dates"),
+    (pd.DatetimeIndex(["2020-02-01", "2020-01-01", "2020-03-01", "2020-04-01"]), "sort_index"),
+    (pd.DatetimeIndex(["2020-01-01", "2020-02-01", "2020-04-01", "2020-05-01"]), "not evenly spaced"),
+])
+def test_interval_models_name_duplicated_unsorted_or_gapped_dates(index, message):
+    with pytest.raises(CourseInputError, match=message):
+        intervals.seasonal_naive_intervals(pd.Series([1.0, 2.0, 3.0, 4.0], index=index), 2, season=1)

@@ -248,3 +248,21 @@ def test_mase_row_shaped_y_train_gets_the_ravel_hint():
 def test_metric_function_must_return_a_number():
     with pytest.raises(CourseInputError, match="must return one number"):
         per_horizon_errors([[1, 2], [3, 4]], [[1, 2], [3, 5]], metric=lambda t, p: t - p)
+
+
+# Issue 28 §5: a mismatch of index kind or time zone is named, not shown as equal ranges.
+def test_rmse_names_a_period_index_against_timestamps_of_the_same_months():
+    months = pd.date_range("2020-01-01", periods=3, freq="MS")
+    truth = pd.Series([1.0, 2.0, 3.0], index=months.to_period("M"))
+    with pytest.raises(CourseInputError, match=r"y_true is indexed by periods.*to_timestamp"):
+        rmse(truth, pd.Series([1.0, 2.0, 3.0], index=months))
+
+
+def test_rmse_names_a_time_zone_mismatch():
+    hours = pd.date_range("2020-01-01", periods=3, freq="h")
+    truth = pd.Series([1.0, 2.0, 3.0], index=hours.tz_localize("UTC"))
+    with pytest.raises(CourseInputError, match=r"time zone UTC and y_pred's have None.*tz_"):
+        rmse(truth, pd.Series([1.0, 2.0, 3.0], index=hours))
+    with pytest.raises(CourseInputError, match="time zone"):
+        rmse(truth, pd.Series([1.0, 2.0, 3.0], index=hours.tz_localize("Europe/Paris")))
+    assert rmse(truth, truth.tz_convert("Europe/Paris").tz_convert("UTC")) == 0.0

@@ -112,3 +112,10 @@ def test_unknown_shapes_are_none_for_every_caller():
 class _Callable(Declares):
     def __call__(self, x):
         return x
+
+
+def test_a_misspelt_attribute_is_refused_not_read_as_unknown():
+    """Issue 28 §4: None would make every caller skip its checks."""
+    model = keras.Sequential([keras.Input(shape=(12, 1)), keras.layers.Dense(1)])
+    with pytest.raises(CourseInputError, match=r"'input_shape' or 'output_shape', got 'inputs_shape'"):
+        model_shape(model, "inputs_shape")

@@ -102,3 +102,84 @@ def test_publish_refuses_infinite_values_and_writes_valid_json(tmp_path, monkeyp
                 baselines=["SARIMA"], **PERIODS)
     _publish(**PERIODS)
     json.loads((tmp_path / "n.json").read_text())
+
+
+# Issue 28 §1: the honesty guard compares spans, refuses missing dates and normalises seeds.
+@pytest.mark.parametrize("end, message", [
+    ("", "empty or missing date"),
+    ("NaT", "empty or missing date"),
+    (pd.NaT, "missing date"),
+    (None, "missing date"),
+    (np.datetime64("NaT"), "missing date"),
+    (float("nan"), "missing date"),
+    ("2014-13-45", "not an ISO date"),
+])
+def test_publish_refuses_missing_or_unparseable_selection_ends(end, message):
+    with pytest.raises(CourseInputError, match=message):
+        _publish(selection={"on": "x", "start": "2013-01", "end": end},
+                 test={"start": "2015-01", "end": "2015-12"})
+
+
+@pytest.mark.parametrize("end", ["2014", pd.Period("2014-06", "M"), "2014-06", "2014-Q2",
+                                 pd.Period("2014", "Y")])
+def test_a_selection_end_covers_its_whole_span(end):
+    """A month or a year that overlaps the test period is refused, compared by its last day."""
+    with pytest.raises(CourseInputError, match="not before the test period"):
+        _publish(selection={"on": "x", "start": "2013-01", "end": end},
+                 test={"start": "2014-06-15", "end": "2015-12"})
+
+
+def test_a_selection_end_just_before_the_test_is_accepted():
+    for end, start in [("2014", "2015-01-01"), (pd.Period("2014-12", "M"), "2015-01"),
+                       ("2014-12-31", pd.Timestamp("2015-01-01")),
+                       (pd.Timestamp("2014-12-31 23:00"), "2015-01-01")]:
+        record = _publish(selection={"on": "x", "start": "2013-01", "end": end},
+                          test={"start": start, "end": "2015-12"})
+        assert record["selection"]["end"] == str(end) or isinstance(end, pd.Timestamp)
+    record = _publish(selection={"on": "x", "start": pd.Period("2013-01", "M"),
+                                 "end": pd.Period("2014-12", "M")},
+                      test={"start": "2015-01", "end": "2015-12"})
+    assert record["selection"]["end"] == "2014-12"
+
+
+def test_time_zones_are_compared_as_instants_and_never_mixed_with_naive_dates():
+    # 2015-01-01 00:30 in Paris is 2014-12-31 23:30 UTC: the selection ends after it starts.
+    with pytest.raises(CourseInputError, match="not before"):
+        _publish(selection={"on": "x", "start": pd.Timestamp("2014-01-01 12:00", tz="UTC"),
+                            "end": pd.Timestamp("2014-12-31 23:45", tz="UTC")},
+                 test={"start": pd.Timestamp("2015-01-01 00:30", tz="Europe/Paris"),
+                       "end": pd.Timestamp("2015-12-31 12:00", tz="UTC")})
+    ok = _publish(selection={"on": "x", "start": pd.Timestamp("2014-01-01 12:00", tz="UTC"),
+                             "end": pd.Timestamp("2014-12-31 22:45", tz="UTC")},
+                  test={"start": "2015-01-01T00:30+01:00", "end": "2015-12-31T12:00+00:00"})
+    assert ok["test"]["start"] == "2015-01-01T00:30+01:00"
+    with pytest.raises(CourseInputError, match="time zone and one without"):
+        _publish(selection={"on": "x", "start": "2014-01", "end": "2014-06"},
+                 test={"start": pd.Timestamp("2015-01-01 12:00", tz="UTC"), "end": "2015-12"})
+
+
+@pytest.mark.parametrize("seeds, recorded", [
+    (np.array([0, 1, 2]), [0, 1, 2]), ((3, 4), [3, 4]), ([np.int64(5), 6.0], [5, 6]),
+    (7, [7]), (None, []), (range(2), [0, 1]),
+])
+def test_publish_normalises_valid_seeds(seeds, recorded):
+    record = publish("n.ipynb", TABLE, dataset="d", split="s", horizon=1, metric="m",
+                     baselines=["SARIMA"], seeds=seeds, **PERIODS)
+    assert record["seeds"] == recorded and all(type(s) is int for s in record["seeds"])
+
+
+@pytest.mark.parametrize("seeds, message", [
+    ("42", "Text such as '42' is not a seed"), ([0.5, 1], "not a whole number"),
+    ([1, 1], "repeat a seed"), (["1", "2"], "not a whole number"), ([True], "not a whole number"),
+    ({"a": 1}, "list of whole numbers"),
+])
+def test_publish_refuses_seeds_it_would_record_wrongly(seeds, message):
+    with pytest.raises(CourseInputError, match=message):
+        publish("n.ipynb", TABLE, dataset="d", split="s", horizon=1, metric="m",
+                baselines=["SARIMA"], seeds=seeds, **PERIODS)
+
+
+def test_publish_names_baselines_given_as_text():
+    with pytest.raises(CourseInputError, match=r"baselines=\['SARIMA'\]"):
+        publish("n.ipynb", TABLE, dataset="d", split="s", horizon=1, metric="m",
+                baselines="SARIMA", **PERIODS)

@@ -86,3 +86,19 @@ def test_check_bool_refuses_text():
     with pytest.raises(CourseInputError, match="'no' or 'False' counts as true"):
         check_bool("no", "log")
     assert check_bool(np.bool_(True), "log") is True
+
+
+def test_check_regular_finds_a_missing_period():
+    gap = pd.PeriodIndex(["2020-01", "2020-02", "2020-04"], freq="M")
+    with pytest.raises(CourseInputError, match="1 period\\(s\\) are missing"):
+        check_regular(gap, "sales")
+    check_regular(pd.period_range("2020-01", periods=5, freq="M"), "sales")
+
+
+def test_check_index_refuses_a_multiindex_and_reads_text_dates():
+    stacked = pd.MultiIndex.from_product([["A", "B"], [1, 2]], names=["store", "t"])
+    with pytest.raises(CourseInputError, match="MultiIndex"):
+        check_index(stacked, "sales")
+    with pytest.raises(CourseInputError, match="duplicate dates"):
+        check_index(pd.Index(["2020-01-01", "2020-01-01", "2020-01-02"]), "sales")
+    check_index(pd.Index(["b", "a", "c"]), "sales")   # names: no order to check

@@ -401,3 +401,33 @@ def test_plot_refuses_a_figure_as_ax():
 def test_shuffle_text_is_refused():
     with pytest.raises(CourseInputError, match="shuffle must be True or False"):
         windows_dataset(np.arange(20.0), window=3, shuffle="yes")
+
+
+# Issue 28 §4: every index a window could silently run across is refused, with the fix.
+@pytest.mark.parametrize("values, message", [
+    (pd.Series(np.arange(6.0), index=pd.PeriodIndex(
+        ["2020-01", "2020-02", "2020-04", "2020-05", "2020-06", "2020-07"], freq="M")),
+     r"2020-02 is followed by 2020-04.*period_range"),
+    (pd.Series(np.arange(6.0), index=pd.MultiIndex.from_product(
+        [["A", "B"], pd.date_range("2020-01-01", periods=3, freq="MS")], names=["store", "date"])),
+     r"MultiIndex.*\['store', 'date'\].*xs"),
+    (pd.Series(np.arange(4.0), index=["2020-02", "2020-01", "2020-03", "2020-04"]),
+     "not in increasing order.*sort_index"),
+    (pd.Series(np.arange(4.0), index=["2020-01", "2020-02", "2020-04", "2020-05"]),
+     "not evenly spaced"),
+    (pd.Series(pd.date_range("2020-01-01", periods=8, freq="D")), "holds dates, not measurements"),
+    (pd.Series(pd.to_timedelta(np.arange(8), unit="D")), "holds durations"),
+])
+def test_make_windows_refuses_indexes_that_join_what_is_not_consecutive(values, message):
+    with pytest.raises(CourseInputError, match=message):
+        make_windows(values, window=2)
+
+
+def test_make_windows_accepts_regular_periods_and_text_dates():
+    periods = pd.Series(np.arange(6.0), index=pd.period_range("2020-01", periods=6, freq="M"))
+    text = pd.Series(np.arange(6.0), index=[f"2020-0{m}" for m in range(1, 7)])
+    for values in (periods, text):
+        X, y = make_windows(values, window=2)
+        assert X.shape == (4, 2, 1) and y[:, 0].tolist() == [2.0, 3.0, 4.0, 5.0]
+    names = pd.Series(np.arange(4.0), index=["north", "south", "east", "west"])
+    assert make_windows(names, window=2)[0].shape == (2, 2, 1)   # labels, not dates

@@ -15,7 +15,9 @@ Keras' layout, which the references follow:
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+from collections.abc import Iterator
 from typing import Any
 
 from helpers.checks import (
@@ -249,6 +251,25 @@ def _count_slips(kind: str, f: int, u: int) -> dict[int, str]:
     return slips
 
 
+@contextlib.contextmanager
+def _layers_built() -> Iterator[list[str]]:
+    """Record the Keras layers created inside the block (their class names)."""
+    import keras
+
+    created: list[str] = []
+    original = keras.layers.Layer.__init__
+
+    def recording(self: Any, *args: Any, **kwargs: Any) -> None:
+        created.append(type(self).__name__)
+        original(self, *args, **kwargs)
+
+    keras.layers.Layer.__init__ = recording
+    try:
+        yield created
+    finally:
+        keras.layers.Layer.__init__ = original
+
+
 @check(EXERCISE, 3)
 def check_param_count(param_count: Any) -> str:
     """Task 3: ``param_count(kind, features, units)`` for SimpleRNN, LSTM and GRU."""
@@ -256,7 +277,13 @@ def check_param_count(param_count: Any) -> str:
     for kind in KINDS:
         for f, u in COUNT_CASES:
             call = f"param_count({kind!r}, features={f}, units={u})"
-            result = call_student(param_count, kind, f, u, name=call)
+            with _layers_built() as built:
+                result = call_student(param_count, kind, f, u, name=call)
+            if built:
+                raise Wrong(f"{call} builds a Keras layer ({built[0]}) to count its weights; the "
+                            "task asks for the formula itself: write the count from f and u "
+                            "(each block is a dense layer from u + f inputs to u units, plus a "
+                            "bias), without Keras.")
             try:
                 got = as_number(result, call)
             except (Wrong, NotAttempted):

@@ -111,7 +111,16 @@ def check_stacked_gru(model: Any) -> str:
     head = layers[-1]
     if not isinstance(head, keras.layers.Dense) or head.units != 1:
         raise Wrong("the model should end with keras.layers.Dense(1), one forecast per window.")
-    if not any(isinstance(layer, keras.layers.Dropout) for layer in layers[last_gru + 1:-1]):
+    activation = getattr(head.activation, "__name__", str(head.activation))
+    if activation not in ("linear", "identity"):
+        raise Wrong(f"the Dense(1) head has activation={activation!r}, which bounds (or bends) "
+                    "the forecast; this is a regression, so leave the head linear: "
+                    "keras.layers.Dense(1) with no activation.")
+    dropouts = [layer for layer in layers[last_gru + 1:-1] if isinstance(layer, keras.layers.Dropout)]
+    if dropouts and not any(float(layer.rate) > 0 for layer in dropouts):
+        raise Wrong("the Dropout after the last GRU has rate 0, so it drops nothing; give it a "
+                    "rate such as keras.layers.Dropout(0.2).")
+    if not dropouts:
         if any(isinstance(layer, keras.layers.Dropout) for layer in layers[:last_gru]):
             raise Wrong("the Dropout layer sits before the last GRU; put it after the last GRU, "
                         "right before the Dense(1) output.")
@@ -128,11 +137,20 @@ def check_stacked_gru(model: Any) -> str:
         raise Wrong(f"the loss is {getattr(model, 'loss', None)!r}; the task asks for the mean "
                     "squared error, loss='mse'.")
     shape_in = model_shape(model, "input_shape")
-    if shape_in is None or tuple(shape_in[1:]) != (STEPS, FEATURES):
+    # Input(shape=(10, 8)), Input(shape=(None, 8)) (any length) and a model built lazily on
+    # its first call (no Input: no declared shape) all read the (batch, 10, 8) windows.
+    if shape_in is not None and (len(shape_in) != 3 or not isinstance(shape_in[1], int | None)
+                                 or shape_in[1] not in (None, STEPS)
+                                 or shape_in[2] != FEATURES):
         raise Wrong(f"the model reads inputs of shape {shape_in}, but the windows are "
                     f"(batch, {STEPS}, {FEATURES}): start it with keras.Input(shape=({STEPS}, "
                     f"{FEATURES})).")
-    out = model(np.zeros((2, STEPS, FEATURES), dtype="float32"))
+    try:
+        out = model(np.zeros((2, STEPS, FEATURES), dtype="float32"))
+    except Exception as err:  # a lazily built model meets its first input here
+        raise Wrong(f"the model cannot read a (2, {STEPS}, {FEATURES}) batch of windows "
+                    f"({type(err).__name__}); start it with keras.Input(shape=({STEPS}, "
+                    f"{FEATURES})).") from None
     shape = tuple(out.shape)
     if shape != (2, 1):
         raise Wrong(f"on a (2, {STEPS}, {FEATURES}) batch the model returns shape {shape}, "

@@ -145,6 +145,12 @@ def _frame(value: Any, name: str, like: str) -> pd.DataFrame:
 
 
 def _numeric(frame: pd.DataFrame, name: str) -> np.ndarray:
+    text = [str(c) for c, dtype in frame.dtypes.items()
+            if not pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)]
+    if text:
+        raise Wrong(f"`{name}` has column(s) {text} that do not hold numbers (text or "
+                    "booleans, which only look like numbers); compute them from train, e.g. "
+                    "with train[col].diff(), so that every column stays numeric.")
     try:
         values = frame.to_numpy(dtype="float64")
     except (TypeError, ValueError):
