@@ -29,7 +29,9 @@ __all__ = ["OracleForecasts", "oracle_forecasts", "plot_rolling_origins", "plot_
 
 @dataclass(frozen=True)
 class OracleForecasts:
-    """The optimal forecasts of a known AR(1)-plus-noise process (see :func:`oracle_forecasts`).
+    """The optimal forecasts of a known AR(1)-plus-noise process.
+
+    Not used in a notebook; :func:`oracle_forecasts` returns it.
 
     Attributes:
         forecasts: ``(origins, horizon)`` array, the conditional means in the series' units.

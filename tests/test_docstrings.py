@@ -38,6 +38,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 STUDENT_MODULES = ["baselines", "data", "environment", "forecasting", "intervals", "metrics", "mode", "models",
+                   "multistep",
                    "plotting", "selection", "significance", "splits", "tables", "training", "validation",
                    "windows"]
 EXTRA = {"results": ["publish", "check_periods"]}
