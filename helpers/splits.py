@@ -55,7 +55,7 @@ def purge_masks(first_label: Any, last_label: Any, train_end: int,
                 val_end: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Boolean masks over windows: training windows, and purged validation windows.
 
-    First used in 11 §3. :func:`purged_split` uses it too. Use it directly when the
+    First used in 05 §5c. :func:`purged_split` uses it; use it directly when the
     labels of a window are not the ``horizon`` values after it (a label at every
     input step, for example): pass each window's first and last label position.
 
@@ -247,8 +247,8 @@ def purged_split(values: Any, window: int, horizon: int = 1, *, train_end: Any,
                  val_end: Any = None, targets: Targets = None) -> PurgedSplit:
     """Cut ``values`` into training and purged validation windows.
 
-    Taught in 07 §4. It implements the course's rule for early stopping and
-    validation windows.
+    Taught in 05 §5. It implements the course's rule for early
+    stopping and validation windows.
 
     Training windows have every label at or before ``train_end``; validation windows
     have every label after it (and at or before ``val_end``, default: the end of the

@@ -8,6 +8,7 @@ from helpers.checks import ex05_windows_and_recursion as ex05
 
 import keras
 import numpy as np
+import pandas as pd
 import pytest
 
 VALUES = np.array([3.0, 5.0, 4.0, 8.0, 6.0, 9.0, 7.0, 11.0, 10.0, 12.0])
@@ -82,15 +83,54 @@ def test_windows_label_skipping_a_step():
 
 # --- task 2 ---
 
+# The exercise's monthly series (seed 5): 96 training months, 12 test months.
+_MONTHS = np.arange(108)
+_SALES = (50 + 8 * np.sin(2 * np.pi * _MONTHS / 12) + 0.1 * _MONTHS
+          + np.random.default_rng(5).normal(0, 1.0, 108))
+TRAIN5, TEST5 = _SALES[:96], _SALES[96:]
+CANDIDATES = (3, 6, 9, 12, 18, 24)
+
+
+def sklearn_scores(fit_values, scored_values, candidates=CANDIDATES):
+    """One-step RMSE of a least-squares linear model, written with scikit-learn."""
+    from sklearn.linear_model import LinearRegression
+
+    out = {}
+    for w in candidates:
+        X = np.lib.stride_tricks.sliding_window_view(fit_values, w)[:-1]
+        model = LinearRegression().fit(X, fit_values[w:])
+        history = np.concatenate([fit_values, scored_values])
+        inputs = np.lib.stride_tricks.sliding_window_view(history, w)[len(fit_values) - w : -1]
+        out[w] = float(np.sqrt(np.mean((scored_values - model.predict(inputs)) ** 2)))
+    return out
+
+
+VAL_SCORES = sklearn_scores(TRAIN5[:-24], TRAIN5[-24:])
+TEST_SCORES = sklearn_scores(TRAIN5, TEST5)
+REFIT_SCORES = sklearn_scores(TRAIN5, TRAIN5[-24:])
+VAL_CHOICE = min(VAL_SCORES, key=VAL_SCORES.get)
+
+
+def window_check(window, scores):
+    return ex05.check_window_length(window, scores, TRAIN5, TEST5, n_val=24, candidates=CANDIDATES)
+
+
+def test_window_choice_reference():
+    # the exercise's data chooses 12 months on validation and would choose 24 on the test
+    assert VAL_CHOICE == 12 and min(TEST_SCORES, key=TEST_SCORES.get) == 24
+    for w in CANDIDATES:
+        assert ex05.reference_one_step_rmse(w, TRAIN5[:-24], TRAIN5[-24:]) == pytest.approx(VAL_SCORES[w])
+
+
 def test_window_length():
-    assert ex05.check_window_length(12).status == CORRECT
-    assert ex05.check_window_length(24).status == CORRECT
-    assert ex05.check_window_length(...).status == NOT_ATTEMPTED
-    short = ex05.check_window_length(6)
-    assert short.status == WRONG and "shorter than one seasonal cycle" in short.message
-    long = ex05.check_window_length(60, n_train=96)
-    assert long.status == WRONG and "more than half" in long.message
-    fraction = ex05.check_window_length(12.0)
+    assert window_check(VAL_CHOICE, VAL_SCORES).status == CORRECT
+    assert window_check(..., VAL_SCORES).status == NOT_ATTEMPTED
+    assert window_check(12, ...).status == NOT_ATTEMPTED
+    typed = window_check(24, VAL_SCORES)
+    assert typed.status == WRONG and "lowest validation score" in typed.message
+    leak = window_check(24, TEST_SCORES)
+    assert leak.status == WRONG and "test" in leak.message
+    fraction = window_check(12.5, VAL_SCORES)
     assert fraction.status == WRONG and "whole number" in fraction.message
 
 
@@ -199,6 +239,8 @@ def test_no_check_raises_on_junk(junk):
         ex05.check_windows(junk, junk, VALUES, 4, 2),
         ex05.check_windows(junk, junk, junk, junk, junk),
         ex05.check_window_length(junk),
+        window_check(junk, junk),
+        window_check(12, junk),
         ex05.check_dataset(junk, SERIES, 12, 16),
         ex05.check_dataset(junk, junk, junk, junk),
         ex05.check_recursive(junk),
@@ -274,16 +316,27 @@ TABLE05 = [
     Attempt(1, J, "strings", lambda: ex05.check_windows("X", "y", VALUES, 4, 2)),
     Attempt(1, J, "numbers", lambda: ex05.check_windows(4, 2, VALUES, 4, 2)),
     # task 2
-    Attempt(2, V, "12", lambda: ex05.check_window_length(12)),
-    Attempt(2, V, "24", lambda: ex05.check_window_length(24)),
-    Attempt(2, V, "numpy int", lambda: ex05.check_window_length(np.int64(18))),
-    Attempt(2, M, "a quarter", lambda: ex05.check_window_length(3), "seasonal"),
-    Attempt(2, M, "half a year", lambda: ex05.check_window_length(6), "seasonal"),
-    Attempt(2, M, "five years", lambda: ex05.check_window_length(60), "half"),
-    Attempt(2, M, "eleven months", lambda: ex05.check_window_length(11), "seasonal"),
-    Attempt(2, J, "placeholder", lambda: ex05.check_window_length(...), status=NOT_ATTEMPTED),
-    Attempt(2, J, "a string", lambda: ex05.check_window_length("12")),
-    Attempt(2, J, "a bool", lambda: ex05.check_window_length(True)),
+    Attempt(2, V, "dict", lambda: window_check(VAL_CHOICE, VAL_SCORES)),
+    Attempt(2, V, "pandas Series", lambda: window_check(np.int64(VAL_CHOICE), pd.Series(VAL_SCORES))),
+    Attempt(2, V, "scaled units", lambda: window_check(VAL_CHOICE, {w: v / 17.3 for w, v in VAL_SCORES.items()})),
+    Attempt(2, V, "MSE instead of RMSE", lambda: window_check(VAL_CHOICE, {w: v**2 for w, v in VAL_SCORES.items()})),
+    Attempt(2, M, "scored on the test period", lambda: window_check(24, TEST_SCORES), "test"),
+    Attempt(2, M, "test scores, validation choice typed", lambda: window_check(12, TEST_SCORES), "test"),
+    Attempt(2, M, "fitted on the validation months", lambda: window_check(
+        min(REFIT_SCORES, key=REFIT_SCORES.get), REFIT_SCORES), "fitted on the validation months"),
+    Attempt(2, M, "training error", lambda: window_check(24, {
+        w: float(np.sqrt(np.mean((TRAIN5[:-24][w:] - np.lib.stride_tricks.sliding_window_view(
+            TRAIN5[:-24], w)[:-1] @ np.linalg.lstsq(np.lib.stride_tricks.sliding_window_view(
+                TRAIN5[:-24], w)[:-1], TRAIN5[:-24][w:], rcond=None)[0]) ** 2)))
+        for w in CANDIDATES}), "validation"),
+    Attempt(2, M, "typed a number", lambda: window_check(24, VAL_SCORES), "in code"),
+    Attempt(2, M, "a candidate missing", lambda: window_check(
+        12, {w: v for w, v in VAL_SCORES.items() if w != 3}), "every candidate"),
+    Attempt(2, J, "placeholder", lambda: window_check(..., ...), status=NOT_ATTEMPTED),
+    Attempt(2, J, "a string", lambda: window_check("12", VAL_SCORES)),
+    Attempt(2, J, "a bool", lambda: window_check(True, VAL_SCORES)),
+    Attempt(2, J, "scores as a list", lambda: window_check(12, list(VAL_SCORES.values()))),
+    Attempt(2, J, "negative scores", lambda: window_check(12, {w: -v for w, v in VAL_SCORES.items()})),
     # task 3
     Attempt(3, V, "column and targets", lambda: ex05.check_dataset(dataset(SERIES, 12, 16), SERIES, 12, 16)),
     Attempt(3, V, "reshape(-1, 1) and 2-D targets", lambda: ex05.check_dataset(

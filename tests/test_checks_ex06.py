@@ -1,4 +1,4 @@
-"""Exercise 06's checks: chronological split and scaling, windows and model, forecast, RMSE."""
+"""Exercise 06's checks: chronological split and scaling, windows and model, forecast, RMSE, origins."""
 
 from __future__ import annotations
 
@@ -206,6 +206,8 @@ def test_no_check_raises_on_junk(junk):
         ex06.check_forecast(junk, junk, junk, junk),
         ex06.check_rmse(junk, TEST, good_forecast(), SCALER),
         ex06.check_rmse(1.0, junk, junk, junk),
+        ex06.check_origins(junk, junk, junk, junk, junk),
+        ex06.check_origins([1.0, 2.0], junk, junk, junk, [1, 2]),
     ]
     for verdict in verdicts:
         assert verdict.status in (NOT_ATTEMPTED, WRONG)
@@ -250,6 +252,42 @@ def _rmse4(value, forecast=GOOD06):
 
 _GOOD_RMSE = float(np.sqrt(np.mean((TEST.to_numpy() - np.ravel(GOOD06)) ** 2)))
 
+ORIGINS = [len(TRAIN) + k for k in range(0, N_TEST - 24 + 1, 6)]
+_SCALED_ALL = SCALER.transform(SERIES.to_numpy().reshape(-1, 1)).ravel()
+
+
+def _origin_rmse(forecast_from, square=False, scale=1.0):
+    """Per-origin RMSE written independently: a plain loop over the origins."""
+    out = []
+    for origin in ORIGINS:
+        forecast = forecast_from(origin) * scale
+        error = (SERIES.to_numpy()[origin : origin + 24] * scale - forecast)
+        mse = float(np.mean(error**2))
+        out.append(mse if square else mse**0.5)
+    return out
+
+
+def _recursive_from(origin):
+    return inverse_scale(SCALER, recursive_forecast(MODEL06, _SCALED_ALL[:origin], 24))
+
+
+def _one_step_true_windows(origin):
+    X = np.stack([_SCALED_ALL[i - 24 : i] for i in range(origin, origin + 24)])[..., None]
+    return inverse_scale(SCALER, MODEL06.predict(X, verbose=0).ravel())
+
+
+def _refit_scaler_from(origin):
+    refit = MinMaxScaler().fit(SERIES.to_numpy()[:origin].reshape(-1, 1))
+    history = refit.transform(SERIES.to_numpy()[:origin].reshape(-1, 1)).ravel()
+    return inverse_scale(refit, recursive_forecast(MODEL06, history, 24))
+
+
+def _t5(answer, model=MODEL06):
+    return ex06.check_origins(answer, model, SCALER, SERIES, ORIGINS, 24)
+
+
+_GOOD_ORIGINS = _origin_rmse(_recursive_from)
+
 TABLE06 = [
     Attempt(3, V, "array", lambda: _t3(GOOD06)),
     Attempt(3, V, "Series on the test dates", lambda: _t3(pd.Series(np.ravel(GOOD06), index=TEST.index))),
@@ -278,6 +316,28 @@ TABLE06 = [
     Attempt(4, J, "placeholder", lambda: _rmse4(...), status=NOT_ATTEMPTED),
     Attempt(4, J, "a string", lambda: _rmse4("0.5")),
     Attempt(4, J, "a list", lambda: _rmse4([0.5, 0.6])),
+    Attempt(5, V, "list", lambda: _t5(_GOOD_ORIGINS)),
+    Attempt(5, V, "numpy array", lambda: _t5(np.array(_GOOD_ORIGINS, dtype="float32"))),
+    Attempt(5, V, "pandas Series by origin", lambda: _t5(pd.Series(_GOOD_ORIGINS, index=SERIES.index[ORIGINS]))),
+    Attempt(5, M, "true values after the origin", lambda: _t5(_origin_rmse(_one_step_true_windows)),
+            "TRUE values"),
+    Attempt(5, M, "every forecast from the end of train", lambda: _t5(
+        [_GOOD_ORIGINS[0]] * len(ORIGINS)), "same RMSE"),
+    Attempt(5, M, "MSE", lambda: _t5(_origin_rmse(_recursive_from, square=True)), "square root"),
+    Attempt(5, M, "in scaled units", lambda: _t5(
+        [v * float(SCALER.scale_[0]) for v in _GOOD_ORIGINS]), "scaled"),
+    Attempt(5, V, "scaler refitted on the data up to each origin (same range here)",
+            lambda: _t5(_origin_rmse(_refit_scaler_from))),
+    Attempt(5, M, "history one hour too long", lambda: _t5([
+        float(np.sqrt(np.mean((SERIES.to_numpy()[o : o + 24] - inverse_scale(
+            SCALER, recursive_forecast(MODEL06, _SCALED_ALL[: o + 1], 24))) ** 2))) for o in ORIGINS]),
+            "scaled[:origin]"),
+    Attempt(5, M, "one origin only", lambda: _t5(_GOOD_ORIGINS[:1]), "one RMSE per origin"),
+    Attempt(5, J, "placeholder", lambda: _t5(...), status=NOT_ATTEMPTED),
+    Attempt(5, J, "a number", lambda: _t5(0.5)),
+    Attempt(5, J, "a string", lambda: _t5("low")),
+    Attempt(5, J, "a dict", lambda: _t5({0: 0.5})),
+    Attempt(5, J, "NaN", lambda: _t5([float("nan")] * len(ORIGINS))),
 ]
 
 

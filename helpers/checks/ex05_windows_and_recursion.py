@@ -13,6 +13,8 @@ from typing import Any
 from helpers.checks import (
     Wrong,
     as_array,
+    as_int,
+    as_number,
     call_student,
     check,
     expect_close,
@@ -21,7 +23,6 @@ from helpers.checks import (
     require_function,
     task_count,
 )
-from helpers.checks.forecast import expect_window_covers_season
 
 import numpy as np
 
@@ -148,16 +149,104 @@ def check_windows(X: Any, y: Any, values: Any, window: int, horizon: int) -> str
 # ---------------------------------------------------------------------------
 
 
+def reference_one_step_rmse(window: int, fit_values: Any, scored_values: Any) -> float:
+    """A linear model (weights on the window plus a constant) fitted by least squares on the
+    windows of ``fit_values``; its one-step RMSE on ``scored_values``, each value predicted
+    from the ``window`` values before it (the first ones reach back into ``fit_values``)."""
+    fit_values = np.asarray(fit_values, dtype="float64").ravel()
+    scored = np.asarray(scored_values, dtype="float64").ravel()
+    X = np.stack([fit_values[i : i + window] for i in range(len(fit_values) - window)])
+    weights, *_ = np.linalg.lstsq(np.column_stack([X, np.ones(len(X))]), fit_values[window:],
+                                  rcond=None)
+    history = np.concatenate([fit_values, scored])
+    inputs = np.stack([history[t - window : t] for t in range(len(fit_values), len(history))])
+    prediction = np.column_stack([inputs, np.ones(len(inputs))]) @ weights
+    return float(np.sqrt(np.mean((scored - prediction) ** 2)))
+
+
+def _scores(window_scores: Any, candidates: list[int]) -> dict[int, float]:
+    """The student's scores as {window: RMSE}, or Wrong saying what is off."""
+    if hasattr(window_scores, "to_dict"):
+        window_scores = window_scores.to_dict()
+    if not isinstance(window_scores, dict):
+        raise Wrong("`window_scores` should be a dict (or a pandas Series) from each candidate "
+                    f"window length to its validation RMSE, not a {type(window_scores).__name__}.")
+    try:
+        keys = sorted(int(k) for k in window_scores)
+    except (TypeError, ValueError):
+        raise Wrong("the keys of `window_scores` should be the window lengths (whole numbers), "
+                    f"e.g. {candidates[0]}.") from None
+    if keys != sorted(candidates):
+        raise Wrong(f"`window_scores` should score every candidate in CANDIDATES = {candidates} "
+                    f"once; it has {keys}.")
+    return {int(k): as_number(v, f"window_scores[{k}]") for k, v in window_scores.items()}
+
+
+def _same_shape(scores: dict[int, float], reference: dict[int, float]) -> bool:
+    """True when ``scores`` equal ``reference`` up to one common factor (e.g. scaled units),
+    as RMSEs or as MSEs."""
+    for power in (1.0, 0.5):
+        ratios = np.array([scores[w] ** power / reference[w] for w in reference if reference[w] > 0])
+        if ratios.size and np.all(ratios > 0) and np.ptp(ratios) < 1e-4 * ratios.mean():
+            return True
+    return False
+
+
 @check(EXERCISE, 2)
-def check_window_length(window: Any, n_train: int = 96) -> str:
-    """Task 2: a window of at least one year of monthly data, leaving enough training windows."""
-    window = expect_window_covers_season(window, SEASON, "WINDOW")
-    if window > n_train // 2:
-        raise Wrong(f"`WINDOW` = {window} months is more than half of the {n_train} training "
-                    f"months: only {n_train - window} windows would be left to learn from. One or "
-                    "two years (12 to 24) is plenty for a yearly pattern.")
-    return (f"{window} months cover a full year, so every window contains the same month a "
-            "year earlier.")
+def check_window_length(window: Any, window_scores: Any = None, train: Any = None,
+                        test: Any = None, n_val: int = 24,
+                        candidates: tuple[int, ...] = (3, 6, 9, 12, 18, 24)) -> str:
+    """Task 2: scores on the validation period for every candidate, and the window with the lowest.
+
+    The scores are recomputed from ``train`` (and ``test``, to recognise a test-period leak).
+    Scores in scaled units, and MSEs, are accepted: they rank the windows the same way.
+    """
+    window_scores = require(window_scores, "window_scores")
+    window = require(window, "WINDOW")
+    candidates = [int(c) for c in candidates]
+    scores = _scores(window_scores, candidates)
+    if any(value < 0 for value in scores.values()):
+        raise Wrong("an RMSE cannot be negative; `window_scores` should hold validation RMSEs.")
+    values = np.asarray(train, dtype="float64").ravel()
+    fit_values, val_values = values[:-n_val], values[-n_val:]
+    reference = {w: reference_one_step_rmse(w, fit_values, val_values) for w in candidates}
+    if test is not None:
+        on_test = {w: reference_one_step_rmse(w, values, np.asarray(test, dtype="float64"))
+                   for w in candidates}
+        if _same_shape(scores, on_test) and not _same_shape(scores, reference):
+            raise Wrong("these are the scores on the **test** period. The test period decides "
+                        "nothing: fit on the months before the validation period and score on "
+                        f"the validation period, the last {n_val} training months.")
+    refit = {w: reference_one_step_rmse(w, values, val_values) for w in candidates}
+    in_sample = {w: _in_sample_rmse(w, fit_values) for w in candidates}
+    if _same_shape(scores, refit) and not _same_shape(scores, reference):
+        raise Wrong("the linear model was fitted on the validation months too (on all of "
+                    "`train`), so it is scored on months it learned from. Fit it on "
+                    f"`train` without its last {n_val} months.")
+    if _same_shape(scores, in_sample):
+        raise Wrong("these are the errors on the months the model was fitted on (training "
+                    "error): they shrink with every extra weight. Score on the validation "
+                    "period instead.")
+    if not _same_shape(scores, reference):
+        raise Wrong("`window_scores` do not match the one-step RMSE on the validation period "
+                    f"(the last {n_val} training months) of a linear model fitted on the "
+                    "months before it; use one_step_rmse(window, fit_values, val_values).")
+    chosen = as_int(window, "WINDOW")
+    best = min(scores, key=scores.get)
+    if chosen != best:
+        raise Wrong(f"`WINDOW` = {chosen}, but the lowest validation score is for {best} "
+                    "months. Choose it in code, e.g. WINDOW = min(window_scores, "
+                    "key=window_scores.get), not by typing a number.")
+    return (f"{chosen} months has the lowest validation RMSE ({scores[chosen]:.3g} in your "
+            "units), and the test period played no part in the choice.")
+
+
+def _in_sample_rmse(window: int, fit_values: np.ndarray) -> float:
+    """Training error of the linear model on the windows it was fitted on."""
+    X = np.stack([fit_values[i : i + window] for i in range(len(fit_values) - window)])
+    design = np.column_stack([X, np.ones(len(X))])
+    weights, *_ = np.linalg.lstsq(design, fit_values[window:], rcond=None)
+    return float(np.sqrt(np.mean((fit_values[window:] - design @ weights) ** 2)))
 
 
 # ---------------------------------------------------------------------------

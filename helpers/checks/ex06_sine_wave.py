@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers.checks import Wrong, as_array, check, require, task_count
+from helpers.checks import Wrong, as_array, check, is_placeholder, require, task_count
 from helpers.checks.forecast import (
     expect_model_forecast,
     expect_near_baseline,
@@ -248,6 +248,63 @@ def check_rmse(test_rmse: Any, test: Any, forecast: Any, scaler: Any = None) -> 
                     "test values themselves.")
     raise Wrong(f"`test_rmse` = {value:.4g}, but the RMSE of `forecast` against `test` is "
                 f"{expected:.4g}: use metrics.rmse(test, forecast).")
+
+
+@check(EXERCISE, 5)
+def check_origins(origin_rmse: Any, model: Any, scaler: Any, series: Any, origins: Any,
+                  steps: int = 24) -> str:
+    """Task 5: the RMSE of a ``steps``-hour recursive forecast from each origin, in degrees.
+
+    Recomputed from the student's own model and scaler: at each origin the history is the
+    series before it, scaled with the scaler fitted on the training part (transform only).
+    """
+    from helpers.forecasting import inverse_scale, recursive_forecast
+
+    require(origin_rmse, "origin_rmse")
+    if model is None or is_placeholder(model):
+        raise Wrong("finish task 2 first: `model` is still missing.")
+    if isinstance(origin_rmse, str | bytes | dict) or np.ndim(origin_rmse) != 1:
+        raise Wrong("`origin_rmse` should be a list (or 1-D array) with one RMSE per origin, "
+                    f"in the order of ORIGINS; got {type(origin_rmse).__name__}.")
+    got = as_array(origin_rmse, "origin_rmse")
+    origins = [int(o) for o in origins]
+    if got.size != len(origins):
+        raise Wrong(f"`origin_rmse` has {got.size} values but there are {len(origins)} origins: "
+                    "one RMSE per origin, in the order of ORIGINS.")
+    if not np.all(np.isfinite(got)):
+        raise Wrong("`origin_rmse` contains NaN: compare plain values (e.g. .to_numpy()), not "
+                    "Series with different indexes.")
+    values = as_array(series, "temperature").ravel()
+    scaled = np.asarray(scaler.transform(values.reshape(-1, 1))).ravel().astype("float32")
+    truth = [values[o : o + steps] for o in origins]
+    forecasts = [inverse_scale(scaler, recursive_forecast(model, scaled[:o], steps)) for o in origins]
+    expected = np.array([np.sqrt(np.mean((t - f) ** 2)) for t, f in zip(truth, forecasts, strict=True)])
+    if np.allclose(got, expected, rtol=1e-3, atol=1e-6):
+        return (f"RMSE from {len(origins)} origins: {expected.min():.2f} to {expected.max():.2f} "
+                f"(mean {expected.mean():.2f}); one origin alone would have given any of these.")
+    # leaks first: one-step forecasts from windows of TRUE values after the origin
+    window = int(model.input_shape[1])
+    forced = []
+    for o, t in zip(origins, truth, strict=True):
+        inputs = np.stack([scaled[i - window : i] for i in range(o, o + steps)])[..., None]
+        one_step = inverse_scale(scaler, np.asarray(model(inputs, training=False)).ravel())
+        forced.append(np.sqrt(np.mean((t - one_step) ** 2)))
+    if np.allclose(got, forced, rtol=1e-3):
+        raise Wrong("these forecasts read TRUE values after the origin (each step predicted "
+                    "from a window of observed hours): the future is not known at the origin. "
+                    "Feed each prediction back in: recursive_forecast(model, history, steps).")
+    if np.allclose(got, expected**2, rtol=1e-3):
+        raise Wrong("these are mean squared errors: take the square root of each.")
+    if np.allclose(got, expected * float(np.ravel(scaler.scale_)[0]), rtol=1e-3):
+        raise Wrong("these RMSEs are in scaled units: inverse-scale each forecast before "
+                    "comparing it with the temperatures.")
+    if np.ptp(got) < 1e-9 and np.ptp(expected) > 1e-6:
+        raise Wrong("every origin has the same RMSE: each forecast must start from its own "
+                    "origin, with the history `scaled[:origin]`, not from the end of `train`.")
+    raise Wrong(f"`origin_rmse` = {np.round(got, 3).tolist()}, but forecasting {steps} hours "
+                f"from each origin gives {np.round(expected, 3).tolist()}. Scale the whole "
+                "series with your scaler (transform only), forecast recursively from "
+                "`scaled[:origin]`, inverse-scale, and compare with the next hours.")
 
 
 TASKS = task_count(EXERCISE)

@@ -1,0 +1,246 @@
+"""Multi-step forecasting aids for notebook 05: the known-process oracle and two schematics.
+
+Notebook 05 forecasts a synthetic series whose data-generating process is known: a fixed
+yearly pattern, plus a level that follows an AR(1) process, plus white noise. For such a
+series the best possible forecast (the conditional mean given everything observed) can be
+computed: :func:`oracle_forecasts` runs the Kalman filter of statsmodels' state-space
+``SARIMAX`` with the *true* parameters and gives, for each forecast origin, the optimal
+forecast and the variance of its error. No model trained on the data can beat it in
+expectation, so it is the floor every per-step error curve should be read against.
+
+The two figures draw what the notebook's text describes: :func:`plot_rolling_origins`
+shows which months each model learns from and which months each origin forecasts, and
+:func:`plot_sequence_targets` shows the targets of a "sequence" model (a 12-month target
+at every input step) next to what a causal recurrent layer has read at that step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from helpers.validation import CourseInputError
+
+import numpy as np
+
+__all__ = ["OracleForecasts", "oracle_forecasts", "plot_rolling_origins", "plot_sequence_targets"]
+
+
+@dataclass(frozen=True)
+class OracleForecasts:
+    """The optimal forecasts of a known AR(1)-plus-noise process.
+
+    Not used in a notebook; :func:`oracle_forecasts` returns it.
+
+    Attributes:
+        forecasts: ``(origins, horizon)`` array, the conditional means in the series' units.
+        error_sd: ``(origins, horizon)`` array, the standard deviation of each forecast's
+            error under the true process.
+        origins: the origins (the number of observed values before each forecast).
+    """
+
+    forecasts: np.ndarray
+    error_sd: np.ndarray
+    origins: np.ndarray
+
+    @property
+    def expected_rmse_per_step(self) -> np.ndarray:
+        """The RMSE the oracle has on average over many test periods, for each step."""
+        return np.sqrt(np.mean(self.error_sd**2, axis=0))
+
+    @property
+    def expected_rmse(self) -> float:
+        """The RMSE over all origins and steps the oracle has on average."""
+        return float(np.sqrt(np.mean(self.error_sd**2)))
+
+
+def _check_origins(origins: Any, n: int, horizon: int) -> np.ndarray:
+    array = np.asarray(origins)
+    if array.ndim != 1 or array.size == 0 or not np.issubdtype(array.dtype, np.integer):
+        raise CourseInputError(
+            "origins must be a 1-D list of integers (how many values are observed before each "
+            f"forecast), e.g. np.arange(324, 349, 2); got {origins!r}."
+        )
+    if array.min() < 2 or array.max() > n:
+        raise CourseInputError(
+            f"every origin must lie between 2 and len(values) = {n}; got {array.min()} .. "
+            f"{array.max()}. An origin is the number of observed values before the forecast."
+        )
+    return array.astype(int)
+
+
+def oracle_forecasts(
+    values: Sequence[float] | np.ndarray,
+    mean: Sequence[float] | np.ndarray,
+    origins: Sequence[int] | np.ndarray,
+    horizon: int,
+    *,
+    ar: float,
+    level_sd: float,
+    noise_sd: float,
+) -> OracleForecasts:
+    """Optimal forecasts of ``values = mean + level + noise`` with a known AR(1) ``level``.
+
+    First used in 05 §6.
+
+    The deviation ``values - mean`` is an AR(1) level (coefficient ``ar``, shocks with
+    standard deviation ``level_sd``) observed with white noise (``noise_sd``). That is
+    statsmodels' ``SARIMAX(order=(1, 0, 0), measurement_error=True)``; its Kalman filter,
+    run once with the true parameters, gives the filtered level after each month. From the
+    filtered level :math:`a_t` with variance :math:`P_t`, the forecast ``h`` steps ahead is
+    ``mean + ar**h * a_t`` and its error variance is
+    :math:`ar^{2h} P_t + \\sigma_{level}^2 \\sum_{j<h} ar^{2j} + \\sigma_{noise}^2`, exactly
+    what the model's own ``get_forecast`` returns when refitted on the data up to the origin.
+
+    Args:
+        values: the observed series (1-D, no NaN).
+        mean: the known deterministic part (e.g. level plus yearly pattern), same length,
+            or longer: forecasts use ``mean`` up to ``max(origins) + horizon``.
+        origins: how many values are observed before each forecast (forecast origin).
+        horizon: the number of steps forecast from each origin.
+        ar, level_sd, noise_sd: the true parameters.
+
+    Returns:
+        :class:`OracleForecasts` with the forecasts and their error standard deviations.
+
+    >>> rng = np.random.default_rng(0)
+    >>> level = np.zeros(200)
+    >>> for t in range(1, 200):
+    ...     level[t] = 0.9 * level[t - 1] + rng.normal()
+    >>> values = 10 + level + rng.normal(size=200)
+    >>> oracle = oracle_forecasts(values, np.full(200, 10.0), [150, 160], 3,
+    ...                           ar=0.9, level_sd=1.0, noise_sd=1.0)
+    >>> oracle.forecasts.shape, bool((np.diff(oracle.error_sd, axis=1) > 0).all())
+    ((2, 3), True)
+    """
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+    y = np.asarray(values, dtype=float)
+    mu = np.asarray(mean, dtype=float)
+    if y.ndim != 1 or len(y) < 3 or not np.isfinite(y).all():
+        raise CourseInputError("values must be a 1-D series of at least 3 finite numbers.")
+    if isinstance(horizon, bool) or not isinstance(horizon, int | np.integer) or horizon < 1:
+        raise CourseInputError(f"horizon must be a positive integer, e.g. 12; got {horizon!r}.")
+    steps = _check_origins(origins, len(y), horizon)
+    if mu.ndim != 1 or len(mu) < max(len(y), steps.max() + horizon) or not np.isfinite(mu).all():
+        raise CourseInputError(
+            f"mean must be a 1-D array of finite numbers covering the values and the forecasts: "
+            f"at least {max(len(y), steps.max() + horizon)} entries; got shape {mu.shape}."
+        )
+    if not -1 < ar < 1 or level_sd <= 0 or noise_sd < 0:
+        raise CourseInputError(
+            f"the true parameters must satisfy -1 < ar < 1, level_sd > 0, noise_sd >= 0; got "
+            f"ar={ar}, level_sd={level_sd}, noise_sd={noise_sd}."
+        )
+    model = SARIMAX(y - mu[: len(y)], order=(1, 0, 0), trend="n", measurement_error=True)
+    result = model.filter(np.array([ar, noise_sd**2, level_sd**2]))  # ar.L1, measurement, sigma2
+    level = result.filtered_state[0, steps - 1]  # filtered level after the last observed value
+    level_var = result.filtered_state_cov[0, 0, steps - 1]
+    h = np.arange(1, horizon + 1)
+    forecasts = mu[steps[:, None] + h - 1] + level[:, None] * ar ** h
+    shock_var = level_sd**2 * np.cumsum(ar ** (2 * (h - 1)))
+    error_var = level_var[:, None] * ar ** (2 * h) + shock_var + noise_sd**2
+    return OracleForecasts(forecasts=forecasts, error_sd=np.sqrt(error_var), origins=steps)
+
+
+def plot_rolling_origins(
+    index: Any,
+    *,
+    fit_end: int,
+    train_end: int,
+    origins: Sequence[int] | np.ndarray,
+    horizon: int,
+    ax: Any = None,
+) -> Any:
+    """Who sees which months: the networks' training and stopping periods and every origin.
+
+    First used in 05 §6.
+
+    Args:
+        index: the series' dates (a ``DatetimeIndex``); positions below refer to it.
+        fit_end: the networks train on positions ``0 .. fit_end - 1``.
+        train_end: early stopping watches ``fit_end .. train_end - 1``; the test follows.
+        origins: number of observed values before each forecast.
+        horizon: months forecast from each origin.
+        ax: a Matplotlib axes to draw on (a new figure when None).
+
+    Returns:
+        The Matplotlib axes.
+    """
+    import matplotlib.pyplot as plt
+
+    starts = _check_origins(origins, len(index), horizon)
+    if not 0 < fit_end < train_end <= starts.min():
+        raise CourseInputError(
+            "need 0 < fit_end < train_end <= the first origin; got "
+            f"fit_end={fit_end}, train_end={train_end}, first origin {starts.min()}."
+        )
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 0.32 * len(starts) + 1.8))
+    dates = np.asarray(index)
+    width = dates[1] - dates[0]
+
+    def bar(row: float, start: int, stop: int, **style: Any) -> None:
+        ax.barh(row, dates[min(stop, len(dates) - 1)] - dates[start] + (width if stop >= len(dates) else 0),
+                left=dates[start], height=0.7, **style)
+
+    rows = len(starts)
+    bar(rows + 1, 0, fit_end, color="tab:blue", label="networks train on these months")
+    bar(rows + 1, fit_end, train_end, color="tab:orange", label="early stopping (validation)")
+    for row, origin in enumerate(starts[::-1]):
+        bar(row, 0, origin, color="lightgrey", label="observed at the origin" if row == 0 else None)
+        bar(row, origin, origin + horizon, color="black",
+            label=f"forecast and scored ({horizon} months)" if row == 0 else None)
+    ax.axvline(dates[train_end], color="red", linestyle="--", label="start of the test period")
+    dated = hasattr(index[0], "strftime")
+    ax.set_yticks([rows + 1, *range(rows)],
+                  ["networks", *[f"origin {index[o - 1]:%Y-%m}" if dated else f"origin {o}"
+                                 for o in starts[::-1]]])
+    ax.set_xlim(dates[max(0, train_end - 3 * horizon)], dates[-1] + width)
+    ax.set(title="Rolling origins: what each forecast may use", xlabel="month",
+           ylabel="forecast origin (last observed month)")
+    ax.legend(loc="upper left", fontsize="small", ncol=2, bbox_to_anchor=(0, -0.25))
+    return ax
+
+
+def plot_sequence_targets(window: int, horizon: int, ax: Any = None) -> Any:
+    """The targets of one window of a model with a target at every step, as a grid.
+
+    First used in 05 §5c.
+
+    Row ``t`` is the output after input step ``t``: the cells it has read (a causal
+    recurrent layer sees inputs ``1 .. t`` only) and the ``horizon`` values it must
+    forecast (``t + 1 .. t + horizon``). The last row is the direct model's target.
+
+    Args:
+        window: input steps per window.
+        horizon: values forecast at each step.
+        ax: a Matplotlib axes (a new figure when None).
+
+    Returns:
+        The Matplotlib axes.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import ListedColormap
+
+    for name, value in (("window", window), ("horizon", horizon)):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+            raise CourseInputError(f"{name} must be a positive integer; got {value!r}.")
+    grid = np.zeros((window, window + horizon))
+    for t in range(window):
+        grid[t, : t + 1] = 1                      # inputs read so far
+        grid[t, t + 1 : t + 1 + horizon] = 2      # targets of this step
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 0.18 * window + 1.8))
+    cmap = ListedColormap(["white", "tab:blue", "tab:orange"])
+    ax.imshow(grid, cmap=cmap, aspect="auto", vmin=0, vmax=2, interpolation="nearest",
+              extent=(0.5, window + horizon + 0.5, window + 0.5, 0.5))
+    ax.axvline(window + 0.5, color="black", linewidth=1)
+    ax.bar(0, 0, color="tab:blue", label="inputs the GRU has read")
+    ax.bar(0, 0, color="tab:orange", label=f"its {horizon} target values")
+    ax.set(title=f"Targets of one window: {window} steps x {horizon} values",
+           xlabel="position in the series (months from the window's start; the window ends at the line)",
+           ylabel="input step t")
+    ax.legend(loc="lower left", fontsize="small")
+    return ax
