@@ -533,7 +533,7 @@ def recursive_walkthrough(history: Sequence[float] = (6, 7, 8, 9), predictions: 
     prediction, its errors feed the next forecast. The default numbers are illustrative
     (the seed's walk-through: [6, 7, 8, 9] -> 10, then [7, 8, 9, 10] -> 11.2).
 
-    Not used in a notebook yet; written for 05 §5a.
+    First used in 05 §5a.
 
     >>> import matplotlib
     >>> matplotlib.use("Agg")
