@@ -14,6 +14,10 @@ drivers", "oneDNN custom operations are on", ...). Those lines are harmless on
 a CPU-only machine but look like errors in a notebook. Set ``COURSE_TF_LOGS=1``
 to see them.
 
+Importing ``helpers`` also switches TensorFloat-32 off
+(:func:`helpers.mode.full_precision_float32`), so float32 products keep full precision
+on recent NVIDIA GPUs and the course's NumPy-against-Keras comparisons hold there too.
+
 In fast mode (``COURSE_FAST=1``) importing ``helpers`` also switches Keras to eager
 execution (:func:`helpers.mode.run_eagerly_for_speed`): the tiny trainings of fast mode
 then skip graph tracing, which is most of their cost.
@@ -51,7 +55,10 @@ def _import_tensorflow_quietly() -> None:
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 _import_tensorflow_quietly()
 
-from helpers.mode import FAST, fast_mode, pick, seed_everything  # noqa: E402
+from helpers.mode import FAST, fast_mode, full_precision_float32, pick, seed_everything  # noqa: E402
+
+# float32 stays float32 on GPUs too (no TensorFloat-32): the NumPy = Keras checks need it.
+full_precision_float32()
 
 if FAST:
     from helpers.mode import run_eagerly_for_speed

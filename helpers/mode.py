@@ -73,6 +73,35 @@ def run_eagerly_for_speed() -> None:
         category=UserWarning)
 
 
+def full_precision_float32() -> None:
+    """Make float32 mean float32 on every device: switch TensorFloat-32 off.
+
+    Not used in a notebook: importing ``helpers`` calls it, and so does
+    :func:`seed_everything`. 00 §2 explains why.
+
+    NVIDIA GPUs since Ampere (A100, RTX 30xx, H100...) run float32 matrix products in
+    *TensorFloat-32* by default: the inputs are rounded to 10 mantissa bits instead of
+    float32's 23, which is about three decimal digits. That is fine for training, but this
+    course checks equations: 01 and 03 rebuild SimpleRNN, LSTM and GRU in NumPy and compare
+    them with Keras to a few millionths, and TensorFloat-32 alone moves an LSTM by about
+    1e-4. On a CPU the switch changes nothing. The Keras backends JAX and PyTorch have the
+    same default; they are switched too when Keras runs on them.
+    """
+    import tensorflow as tf
+
+    tf.config.experimental.enable_tensor_float_32_execution(False)
+    backend = os.environ.get("KERAS_BACKEND", "tensorflow")
+    if backend == "jax":
+        import jax
+
+        jax.config.update("jax_default_matmul_precision", "highest")
+    elif backend == "torch":
+        import torch
+
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+
+
 @contextlib.contextmanager
 def compiled_graphs() -> Iterator[None]:
     """Run ``tf.function`` code as compiled graphs inside the block, also in fast mode.
@@ -164,4 +193,5 @@ def seed_everything(seed: int = 42, deterministic: bool = True) -> int:
         import tensorflow as tf
 
         tf.config.experimental.enable_op_determinism()
+    full_precision_float32()  # again, in case code since the import switched it back on
     return seed

@@ -134,3 +134,30 @@ def test_compiled_graphs_restores_the_eager_setting():
             assert tf.config.functions_run_eagerly() is setting
         finally:
             tf.config.run_functions_eagerly(helpers.FAST)
+
+
+def test_tensor_float_32_is_off_after_import_and_after_seeding():
+    """TensorFloat-32 would round float32 products to 10 mantissa bits on recent GPUs."""
+    import tensorflow as tf
+
+    assert not tf.config.experimental.tensor_float_32_execution_enabled(), \
+        "import helpers must switch TensorFloat-32 off"
+    tf.config.experimental.enable_tensor_float_32_execution(True)
+    try:
+        seed_everything(1)
+        assert not tf.config.experimental.tensor_float_32_execution_enabled(), \
+            "seed_everything must switch TensorFloat-32 off again"
+    finally:
+        tf.config.experimental.enable_tensor_float_32_execution(False)
+
+
+def test_a_fresh_course_process_runs_without_tensor_float_32():
+    """The switch happens on import, before any notebook code runs (a separate process)."""
+    import subprocess
+    import sys
+
+    code = ("import helpers, tensorflow as tf; "
+            "print(tf.config.experimental.tensor_float_32_execution_enabled())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=300, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False"
