@@ -990,7 +990,7 @@ def backtest_scores(
 def fourier_terms(dates: Any, pairs: int, period: float = 365.25) -> pd.DataFrame:
     """Sine/cosine pairs of the day of the year, regressors for a smooth yearly cycle.
 
-    First used in 08 §4 (dynamic harmonic regression); also in 09 §4.
+    First used in 08 §4. Also used in 08 §6 and 09 §4.
 
     Pair ``k`` is ``sin(k * angle)`` and ``cos(k * angle)`` with
     ``angle = 2 * pi * (day_of_year - 1) / period``: one pair draws the year as a circle

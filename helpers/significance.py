@@ -64,7 +64,7 @@ def squared_errors(y_true: Any, y_pred: Any) -> Any:
 def absolute_errors(y_true: Any, y_pred: Any) -> Any:
     """Absolute forecast errors at each time point (the loss behind MAE).
 
-    Not used in a notebook yet.
+    First used in 08 §10.
 
     >>> absolute_errors([1.0, 2.0, 3.0], [1.0, 0.0, 4.0]).tolist()
     [0.0, 2.0, 1.0]
@@ -148,7 +148,7 @@ def diebold_mariano(loss_a: Any, loss_b: Any, horizon: int = 1,
                     alternative: str = "two-sided") -> DMResult:
     """Diebold-Mariano test that two forecasts are equally accurate.
 
-    Not used in a notebook yet.
+    First used in 08 §10. Also used in 09 §8.
 
     ``d_t = loss_a[t] - loss_b[t]``; under equal accuracy its mean is zero. h-step
     forecast errors are correlated up to lag h - 1, so the variance of the mean is a
@@ -237,7 +237,7 @@ def loss_differential_bootstrap(loss_a: Any, loss_b: Any, horizon: int = 1,
                                 level: float = 0.95, seed: int = 0) -> BootstrapResult:
     """Moving-block bootstrap interval for the mean loss difference ``loss_a - loss_b``.
 
-    Not used in a notebook yet.
+    First used in 08 §10. Also used in 09 §8.
 
     Resamples blocks of ``block`` consecutive loss differences (Künsch 1989), so the
     correlation between neighbouring errors survives, and reports the percentile
