@@ -1055,3 +1055,62 @@ def ets_forecast(
                          index=future_index(train.index, horizon), name=form)
     forecast.attrs.update({"aicc": float(fitted.aicc), "aic": float(fitted.aic), "form": form})
     return forecast
+
+
+# ---------------------------------------------------------------------------
+# Calendar regressors: Fourier terms of the day of the year
+# ---------------------------------------------------------------------------
+
+
+def fourier_terms(dates: Any, pairs: int, period: float = 365.25) -> pd.DataFrame:
+    """Sine/cosine pairs of the day of the year, regressors for a smooth yearly cycle.
+
+    First used in 08 §4. Also used in 08 §6 and 09 §4.
+
+    Pair ``k`` is ``sin(k * angle)`` and ``cos(k * angle)`` with
+    ``angle = 2 * pi * (day_of_year - 1) / period``: one pair draws the year as a circle
+    (08 §6), more pairs let the fitted cycle take a less sinusoidal shape. They depend
+    only on the date, so their future values are known when a forecast is made.
+
+    Args:
+        dates: a ``DatetimeIndex`` (or anything ``pd.DatetimeIndex`` accepts).
+        pairs: how many pairs (1, 2, ...); the columns are ``sin1, cos1, sin2, cos2, ...``.
+        period: the length of the cycle in days (365.25 keeps leap years in step).
+
+    Returns:
+        A DataFrame indexed by ``dates`` with ``2 * pairs`` columns.
+
+    Raises:
+        CourseInputError: dates that are not dates, or a ``pairs`` or ``period`` that is
+        not a positive number.
+
+    >>> import pandas as pd
+    >>> terms = fourier_terms(pd.date_range("2015-01-01", periods=3, freq="D"), pairs=2)
+    >>> list(terms.columns)
+    ['sin1', 'cos1', 'sin2', 'cos2']
+    >>> terms.iloc[0].round(3).tolist()  # 1 January: angle 0
+    [0.0, 1.0, 0.0, 1.0]
+    """
+    if isinstance(dates, pd.Series | pd.DataFrame):
+        dates = dates.index
+    try:
+        dates = pd.DatetimeIndex(dates)
+    except (TypeError, ValueError) as error:
+        raise CourseInputError(
+            "fourier_terms needs dates, e.g. series.index of a daily series with a "
+            f"DatetimeIndex; got {type(dates).__name__} ({error})."
+        ) from None
+    if dates.hasnans:
+        raise CourseInputError("fourier_terms: the dates contain missing values (NaT); drop them first.")
+    pairs = _check_positive_int(pairs, "pairs")
+    if isinstance(period, bool) or not isinstance(period, int | float) or not np.isfinite(period) or period <= 0:
+        raise CourseInputError(f"period must be a positive number of days, e.g. 365.25; got {period!r}.")
+    angle = 2 * np.pi * (dates.day_of_year.to_numpy() - 1) / period
+    columns = {}
+    for k in range(1, pairs + 1):
+        columns[f"sin{k}"] = np.sin(k * angle)
+        columns[f"cos{k}"] = np.cos(k * angle)
+    return pd.DataFrame(columns, index=dates)
+
+
+__all__ += ["fourier_terms"]

@@ -64,7 +64,7 @@ def squared_errors(y_true: Any, y_pred: Any) -> Any:
 def absolute_errors(y_true: Any, y_pred: Any) -> Any:
     """Absolute forecast errors at each time point (the loss behind MAE).
 
-    Not used in a notebook yet.
+    First used in 08 §10.
 
     >>> absolute_errors([1.0, 2.0, 3.0], [1.0, 0.0, 4.0]).tolist()
     [0.0, 2.0, 1.0]
