@@ -319,3 +319,15 @@ def evaluate(y_true: Any, y_pred: Any, y_train: Any = None, season: int = 1) -> 
     if y_train is not None:
         result["MASE"] = mase(true, pred, y_train, season=season)
     return result
+
+
+# Tests of whether a gap between two forecasts exceeds the test period's noise live in
+# helpers.significance; they are re-exported here with the other scores.
+from helpers.significance import (  # noqa: E402
+    absolute_errors,
+    diebold_mariano,
+    loss_differential_bootstrap,
+    squared_errors,
+)
+
+__all__ += ["absolute_errors", "diebold_mariano", "loss_differential_bootstrap", "squared_errors"]

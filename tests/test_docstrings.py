@@ -38,7 +38,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 STUDENT_MODULES = ["baselines", "data", "environment", "forecasting", "intervals", "metrics", "mode", "models",
-                   "plotting", "selection", "tables", "training", "validation", "windows"]
+                   "plotting", "selection", "significance", "splits", "tables", "training", "validation",
+                   "windows"]
 EXTRA = {"results": ["publish", "check_periods"]}
 
 REFERENCE = re.compile(r"\b(Taught in|First used in) (\d\d) §(\d+[a-z]?)\.")
