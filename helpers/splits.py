@@ -247,8 +247,8 @@ def purged_split(values: Any, window: int, horizon: int = 1, *, train_end: Any,
                  val_end: Any = None, targets: Targets = None) -> PurgedSplit:
     """Cut ``values`` into training and purged validation windows.
 
-    Not used in a notebook yet; it implements the course's rule for early stopping
-    and validation windows.
+    First used in 10 §3. It implements the course's rule for early stopping and
+    validation windows.
 
     Training windows have every label at or before ``train_end``; validation windows
     have every label after it (and at or before ``val_end``, default: the end of the
