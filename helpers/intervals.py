@@ -570,3 +570,137 @@ def fan_chart(history: pd.Series, forecast: IntervalForecast, truth: pd.Series |
     ax.set(title=title, xlabel="date", ylabel=ylabel)
     ax.legend(loc="upper left", fontsize="small")
     return ax
+
+
+# ---------------------------------------------------------------------------
+# Per-step conformal margins, CRPS from quantiles and recursive sample paths
+# ---------------------------------------------------------------------------
+
+__all__ += ["conformal_margins_by_step", "quantile_crps", "recursive_paths"]
+
+
+def conformal_margins_by_step(scores: Any, alpha: float, cap: bool = False) -> np.ndarray:
+    """Split-conformal margins, one per forecast step: one column of ``scores`` each.
+
+    First used in 10 §5.
+
+    ``scores`` has shape ``(n_origins, horizon)``: the conformity score of each
+    calibration origin at each step. Each step gets the ``ceil((n + 1)(1 - alpha))``-th
+    smallest of its own ``n`` scores, so the margin may grow with the step (one margin
+    per step, as in Stankeviciute et al., 2021, instead of one pooled over all steps).
+    With exchangeable scores each step's widened interval covers at least ``1 - alpha``.
+
+    When that rank is larger than ``n`` (19 scores are needed for 95 %), no margin
+    reaches ``1 - alpha``: by default that is an error; with ``cap=True`` the largest
+    score is used, which promises only ``n / (n + 1)``.
+
+    >>> s = np.arange(1.0, 19.0).reshape(9, 2)   # 9 origins, 2 steps
+    >>> conformal_margins_by_step(s, alpha=0.2)   # the 8th smallest of each column
+    array([15., 16.])
+    >>> conformal_margins_by_step(s, alpha=0.05, cap=True)   # rank 10 > 9: the largest
+    array([17., 18.])
+    """
+    s = as_float_array(scores, "scores")
+    if s.ndim != 2 or s.shape[0] == 0 or s.shape[1] == 0:
+        raise CourseInputError(
+            f"scores must be a 2-D array (n_origins, horizon), one row per calibration origin; "
+            f"got shape {s.shape}. For one pooled margin use conformal_margin().")
+    check_no_nans(s, "scores")
+    alpha = _level(alpha, "alpha")
+    n = s.shape[0]
+    rank = math.ceil((n + 1) * (1 - alpha) - 1e-9)
+    if rank > n and not cap:
+        raise CourseInputError(
+            f"{n} calibration origins are too few for a {1 - alpha:.0%} margin per step: the "
+            f"rank ceil((n + 1)(1 - alpha)) = {rank} is larger than n. Use at least "
+            f"{math.ceil(1 / alpha) - 1} origins, or cap=True to take the largest score "
+            f"(which promises only n / (n + 1) = {n / (n + 1):.0%}).")
+    return np.sort(s, axis=0)[min(rank, n) - 1]
+
+
+def _quantile_weights(levels: Any) -> np.ndarray:
+    """Each level's share of (0, 1): the cell of levels closest to it (midpoint rule)."""
+    q = np.asarray([_level(v, "levels") for v in levels], dtype=float)
+    if q.size == 0 or np.any(np.diff(q) <= 0):
+        raise CourseInputError(f"levels must be increasing numbers between 0 and 1, got {list(levels)}.")
+    edges = np.concatenate([[0.0], (q[1:] + q[:-1]) / 2, [1.0]])
+    return np.diff(edges)
+
+
+def quantile_crps(y_true: Any, quantiles: Any, levels: Any = QUANTILES,
+                  per_point: bool = False) -> Any:
+    """CRPS from a few quantiles: twice the pinball loss integrated over the levels.
+
+    First used in 10 §6.
+
+    The CRPS of a forecast distribution equals ``2 * integral_0^1 pinball_q dq``: the
+    pinball loss of its ``q`` quantile, averaged over every level ``q``, times two. With
+    forecasts at a few ``levels`` only, each level stands for the levels closest to it
+    (weights that sum to 1). With many levels this is the CRPS; with the five of
+    :data:`QUANTILES` it is a coarse but common approximation that every method can be
+    scored with, also those that give quantiles and no samples.
+
+    ``quantiles`` has the shape of ``y_true`` plus one last axis, one value per level.
+    Returns the mean, or one value per point with ``per_point=True``.
+
+    >>> round(quantile_crps([0.0], [[-1.0, 0.0, 1.0]], levels=(0.25, 0.5, 0.75)), 4)
+    0.375
+    """
+    y = as_float_array(y_true, "y_true")
+    f = as_float_array(quantiles, "quantiles")
+    weights = _quantile_weights(levels)
+    if f.shape != (*y.shape, weights.size):
+        raise CourseInputError(
+            f"quantiles must have the shape of y_true plus one axis of {weights.size} levels: "
+            f"y_true is {y.shape}, so quantiles should be {(*y.shape, weights.size)}, got {f.shape}.")
+    check_no_nans(y, "y_true")
+    check_no_nans(f, "quantiles")
+    if y.size == 0:
+        raise CourseInputError("y_true is empty: there is nothing to score.")
+    q = np.asarray(levels, dtype=float)
+    diff = y[..., None] - f
+    per = 2 * np.sum(weights * np.maximum(q * diff, (q - 1) * diff), axis=-1)
+    return per if per_point else float(np.mean(per))
+
+
+def recursive_paths(predict: Any, windows: Any, horizon: int, n_paths: int, draw: Any,
+                    seed: int = 0) -> np.ndarray:
+    """Sample paths of a one-step model run recursively: shape ``(origins, n_paths, horizon)``.
+
+    First used in 10 §4d.
+
+    Each of the ``origins`` windows ``(window, 1)`` is repeated ``n_paths`` times. At every
+    step ``predict(batch)`` gives the model's outputs for the batch ``(B, window, 1)``
+    (one row per path), ``draw(rng, outputs)`` turns them into one next value per path
+    (the forecast plus some noise), and that value is appended to the window, so the
+    next step reads it as if it had been observed. ``draw`` decides the method: a
+    resampled residual added to a point forecast (bootstrap paths, as for FPP's
+    NNAR) or a draw from a predicted distribution (DeepAR-style).
+
+    >>> last = lambda batch: batch[:, -1, :]                  # persistence: repeat the last value
+    >>> plus_one = lambda rng, out: out[:, 0] + 1.0           # ... and add one each step
+    >>> recursive_paths(last, np.zeros((1, 3, 1)), horizon=3, n_paths=2, draw=plus_one)[0]
+    array([[1., 2., 3.],
+           [1., 2., 3.]])
+    """
+    x = as_float_array(windows, "windows")
+    if x.ndim != 3 or x.shape[-1] != 1 or x.shape[0] == 0:
+        raise CourseInputError(
+            f"windows must be (origins, window, 1), one window per origin; got shape {x.shape}.")
+    check_no_nans(x, "windows")
+    horizon = check_positive_int(horizon, "horizon")
+    n_paths = check_positive_int(n_paths, "n_paths")
+    if not callable(predict) or not callable(draw):
+        raise CourseInputError("predict and draw must be functions: predict(batch) -> outputs, "
+                               "draw(rng, outputs) -> one next value per row.")
+    rng = np.random.default_rng(seed)
+    width = x.shape[1]
+    batch = np.repeat(x, n_paths, axis=0).astype("float32")
+    for _ in range(horizon):
+        out = np.asarray(predict(batch[:, -width:]), dtype="float64").reshape(len(batch), -1)
+        nxt = np.asarray(draw(rng, out), dtype="float64").reshape(-1)
+        if nxt.shape != (len(batch),):
+            raise CourseInputError(
+                f"draw(rng, outputs) must give one value per path ({len(batch)}), got {nxt.size}.")
+        batch = np.concatenate([batch, nxt[:, None, None].astype("float32")], axis=1)
+    return batch[:, width:, 0].astype("float64").reshape(x.shape[0], n_paths, horizon)

@@ -467,6 +467,16 @@ TABLE10 = [
         k_th(scores_for(pd.DatetimeIndex(["2011-05-01", "2012-05-01", "2013-05-01"]))),
         scores_for(pd.DatetimeIndex(["2011-05-01", "2012-05-01", "2013-05-01"])),
         pd.DatetimeIndex(["2011-05-01", "2012-05-01", "2013-05-01"])), "every month"),
+    Attempt(4, M, "only the last 12 calibration origins (issue 28)", t4(
+        k_th(scores_for(CAL[-12:])), scores_for(CAL[-12:]), CAL[-12:]), "from FIT_END"),
+    Attempt(4, M, "calibration origins start a year late", t4(
+        k_th(scores_for(CAL[12:])), scores_for(CAL[12:]), CAL[12:]), "leaves out the 12"),
+    Attempt(4, M, "calibration origins stop five months early", t4(
+        k_th(scores_for(CAL[:-5])), scores_for(CAL[:-5]), CAL[:-5]), "stops at 2012-12"),
+    Attempt(4, M, "every other month", t4(
+        k_th(scores_for(CAL[::2])), scores_for(CAL[::2]), CAL[::2]), "skips 12 month"),
+    Attempt(4, V, "every origin, newest first", t4(
+        k_th(scores_for(CAL[::-1])), scores_for(CAL[::-1]), list(CAL[::-1]))),
     Attempt(4, M, "n counted in origins, not scores", t4(
         np.sort(scores_for(CAL).ravel())[math.ceil((len(CAL) + 1) * (1 - ALPHA)) - 1],
         scores_for(CAL)), "n counts the scores"),

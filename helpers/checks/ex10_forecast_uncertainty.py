@@ -8,8 +8,9 @@ in index points:
   months and labels of the next ``HORIZON`` = 12;
 * its 10/50/90 % forecasts are scored from ``SCORED_ORIGINS`` (2014-05 and 2015-05),
   whose 24 months of truth are the last two years of the data;
-* the conformal margin comes from calibration origins after ``FIT_END`` whose
-  12 months of truth end before the scored months start (the last is 2013-05).
+* the conformal margin comes from every monthly origin from ``FIT_END`` on whose
+  12 months of truth end before the scored months start (2011-05..2013-05,
+  ``CAL_ORIGINS``).
 
 Every check recomputes what the task asks from the student's own objects: it calls
 their functions on cases it knows the answer to, runs their model, and recomputes
@@ -49,7 +50,7 @@ FIT_END = pd.Timestamp("2011-05-01")
 SCORED_ORIGINS = pd.DatetimeIndex(["2014-05-01", "2015-05-01"])
 SCORED_START = pd.Timestamp("2014-06-01")     # the first scored month
 LAST_CAL_ORIGIN = pd.Timestamp("2013-05-01")  # its 12 months end just before SCORED_START
-MIN_CAL_ORIGINS = 12
+CAL_ORIGINS = pd.date_range(FIT_END, LAST_CAL_ORIGIN, freq="MS")   # every origin the task asks for
 COVER_RANGE = (0.5, 0.99)                     # "roughly covers" on the training windows, full mode
 
 
@@ -495,6 +496,30 @@ def _as_origins(value: Any, name: str) -> pd.DatetimeIndex:
     return origins
 
 
+def _expect_every_origin(origins: pd.DatetimeIndex) -> None:
+    """Raise Wrong unless ``origins`` are every month from FIT_END to LAST_CAL_ORIGIN.
+
+    Called after the leak checks, so every origin here lies in that range already.
+    """
+    origins = origins.sort_values()
+    if origins.equals(CAL_ORIGINS):
+        return
+    every = (f"The task asks for every monthly origin from FIT_END ({FIT_END:%Y-%m}) to "
+             f"{LAST_CAL_ORIGIN:%Y-%m}, {len(CAL_ORIGINS)} origins: pd.date_range(FIT_END, "
+             f"'{LAST_CAL_ORIGIN:%Y-%m}', freq='MS').")
+    missing = CAL_ORIGINS.difference(origins)
+    if origins[0] > FIT_END and CAL_ORIGINS[CAL_ORIGINS >= origins[0]].equals(origins):
+        raise Wrong(f"CAL_ORIGINS starts at {origins[0]:%Y-%m}, so it leaves out the "
+                    f"{len(missing)} origin(s) from FIT_END on: the margin would rest on the last "
+                    f"{len(origins)} origins only, fewer and less varied scores. {every}")
+    if origins[-1] < LAST_CAL_ORIGIN and CAL_ORIGINS[CAL_ORIGINS <= origins[-1]].equals(origins):
+        raise Wrong(f"CAL_ORIGINS stops at {origins[-1]:%Y-%m}; the forecast from "
+                    f"{LAST_CAL_ORIGIN:%Y-%m} also ends before the scored months, and the most "
+                    f"recent forecasts are the most useful ones. {every}")
+    raise Wrong(f"CAL_ORIGINS skips {len(missing)} month(s), the first {missing[0]:%Y-%m}: use "
+                f"every month, not a selection. {every}")
+
+
 @check(EXERCISE, 4)
 def check_conformal(margin: Any, cal_scores: Any, cal_origins: Any, model: Any) -> str:
     """Task 4: conformity scores from calibration origins that end before the scored months, and
@@ -520,9 +545,7 @@ def check_conformal(margin: Any, cal_scores: Any, cal_origins: Any, model: Any) 
         raise Wrong(f"CAL_ORIGINS starts at {early[0]:%Y-%m}, inside the network's training "
                     f"period (up to {FIT_END:%Y-%m}): the network has seen those months, so "
                     "its errors there are too small. Start at FIT_END.")
-    if len(origins) < MIN_CAL_ORIGINS:
-        raise Wrong(f"{len(origins)} calibration origins give few scores; use every month from "
-                    f"{FIT_END:%Y-%m} to {LAST_CAL_ORIGIN:%Y-%m}.")
+    _expect_every_origin(origins)
     scores = as_array(cal_scores, "cal_scores").ravel()
     try:
         q_cal = reference_quantiles(model, origins)
@@ -577,7 +600,8 @@ def check_conformal(margin: Any, cal_scores: Any, cal_origins: Any, model: Any) 
             "slightly wider margin, as np.quantile(..., method='higher') gives)"
         return (f"{n} calibration scores from {len(origins)} origins ({origins[0]:%Y-%m}.."
                 f"{origins[-1]:%Y-%m}), all before the scored months; the margin, "
-                f"{got:+.2f} index points, is {which}.")
+                f"{got:+.2f} index points, is {which}. The scores of overlapping origins are "
+                "dependent, so this margin estimates the 80 % one well but does not guarantee it.")
     leak_low, leak_high = margin_bounds(test_scores)
     if leak_low - tol <= got <= leak_high + tol:
         raise Wrong("margin is the conformal margin of the SCORED forecasts: a leak. Compute it "
@@ -593,13 +617,16 @@ def check_conformal(margin: Any, cal_scores: Any, cal_origins: Any, model: Any) 
     k_rows = math.ceil((rows + 1) * (1 - ALPHA) - 1e-9)
     if k_rows <= n and close(got, float(s[k_rows - 1])):
         raise Wrong(f"margin is the {_ordinal(k_rows)} smallest score: n was taken as the "
-                    f"{rows} origins, but n counts the scores, {rows} origins x {HORIZON} "
-                    f"months = {n} (use cal_scores.size).")
+                    f"{rows} origins, but the rank is taken among all the scores, so n counts "
+                    f"the scores, {rows} origins x {HORIZON} months = {n} (use cal_scores.size). "
+                    "With n = origins the margin is a low quantile of the scores.")
     if got < low:
         raise Wrong(f"margin = {got:.4g} is below the {_ordinal(k)} smallest of your {n} scores "
                     f"({low:.4g}), so the interval would cover less than 80 %. Use the rank "
                     "ceil((n + 1) * (1 - alpha)), not the plain (1 - alpha) quantile: the + 1 "
-                    "is the finite-sample correction.")
+                    "is the finite-sample correction. It makes the guarantee exact only for "
+                    "exchangeable scores; these come from overlapping origins and depend on "
+                    "each other, so it is a sensible safety margin here, not a promise.")
     raise Wrong(f"margin = {got:.4g} is above the {_ordinal(k)} smallest of your {n} scores ({low:.4g}): "
                 "the interval would be wider than it needs to be. Take the "
                 "ceil((n + 1) * (1 - alpha))-th smallest score.")
