@@ -328,8 +328,11 @@ class IntervalForecast:
         low, high = LEVELS[level]
         return self.quantile(low), self.quantile(high)
 
-    def widened(self, margins: dict[int, float], name: str | None = None) -> IntervalForecast:
+    def widened(self, margins: dict[int, Any], name: str | None = None) -> IntervalForecast:
         """A copy whose 80 % / 95 % bounds move out by ``margins[level]`` (conformal).
+
+        A margin is one number for every step, or one number per step (an array as long
+        as the forecast: per-step conformal margins, 10 §5).
 
         A negative margin narrows an interval; a bound is never moved past the median
         or past the bound of a narrower interval (it stops there), so every other
@@ -352,14 +355,10 @@ class IntervalForecast:
                     f"{self.name} has no {missing} quantile(s), so its {level} % interval cannot "
                     f"be widened; it has the levels {list(table.columns)}. Build it with those "
                     "levels, or pass margins only for the intervals it has.")
-            if isinstance(margin, bool) or np.ndim(margin) != 0 or not np.isfinite(
-                    as_float_array(margin, f"margins[{level}]")):
-                raise CourseInputError(
-                    f"margins[{level}] must be one finite number (the conformal margin), got "
-                    f"{margin!r:.40}.")
+            value = _margin(margin, level, len(table))
             column = {q: [c for c in table.columns if abs(float(c) - q) < 1e-9][0] for q in (low, high)}
-            table[column[low]] = table[column[low]] - float(margin)
-            table[column[high]] = table[column[high]] + float(margin)
+            table[column[low]] = table[column[low]] - value
+            table[column[high]] = table[column[high]] + value
         levels = np.array([float(c) for c in table.columns])
         values = table.to_numpy(dtype=float)
         centre = int(np.argmin(np.abs(levels - 0.5)))
@@ -369,6 +368,20 @@ class IntervalForecast:
             values[:, j] = np.maximum(values[:, j], values[:, j - 1])
         table = pd.DataFrame(values, index=table.index, columns=table.columns)
         return IntervalForecast(table, None, name or f"{self.name} + conformal")
+
+
+def _margin(margin: Any, level: int, steps: int) -> float | np.ndarray:
+    """One finite margin, or one per step (length ``steps``); a clear error otherwise."""
+    shape = np.shape(margin)
+    if isinstance(margin, bool | np.bool_) or shape not in ((), (steps,)):
+        raise CourseInputError(
+            f"margins[{level}] must be one finite number (the conformal margin) or one per "
+            f"step ({steps} values), got {margin!r:.60}.")
+    values = as_float_array(margin, f"margins[{level}]")
+    if not np.all(np.isfinite(values)):
+        raise CourseInputError(f"margins[{level}] must be one finite number or one per step; it "
+                               f"has NaN or infinite values: {margin!r:.60}.")
+    return float(values) if values.ndim == 0 else values
 
 
 def _series(train: Any, name: str = "train") -> pd.Series:

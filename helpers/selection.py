@@ -140,8 +140,8 @@ class ForecastCache:
 class ModelPool:
     """Compiled models re-initialised as if new, traced by Keras only once per settings.
 
-    Not used in a notebook; :mod:`helpers.recipes` uses it, so that notebook 07's recipes
-    are traced by Keras once per architecture.
+    Taught in 08 §5. :mod:`helpers.recipes` uses it too, so that
+    notebook 07's recipes are traced by Keras once per architecture.
 
     ``pool(**settings)`` calls ``build(**settings)``, which must return a compiled
     ``keras.Model`` with fresh random weights (seed first, e.g. with

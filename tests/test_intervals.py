@@ -259,6 +259,20 @@ def test_widened_with_a_negative_margin_keeps_the_median_and_names_missing_level
         IntervalForecast(table).widened({80: float("nan")})
 
 
+def test_widened_takes_one_margin_per_step():
+    index = pd.date_range("2020-01-01", periods=2, freq="MS")
+    table = pd.DataFrame({0.025: [0.0, 0.0], 0.1: [1.0, 1.0], 0.5: [2.0, 5.0],
+                          0.9: [3.0, 9.0], 0.975: [4.0, 10.0]}, index=index)
+    wider = IntervalForecast(table).widened({80: np.array([0.5, 2.0])})
+    low80, high80 = wider.interval(80)
+    assert low80.tolist() == [0.5, -1.0] and high80.tolist() == [3.5, 11.0]
+    assert wider.median.tolist() == [2.0, 5.0]
+    with pytest.raises(CourseInputError, match="one per step \\(2 values\\)"):
+        IntervalForecast(table).widened({80: np.array([0.5, 2.0, 1.0])})
+    with pytest.raises(CourseInputError, match="NaN or infinite"):
+        IntervalForecast(table).widened({95: np.array([0.5, np.inf])})
+
+
 def test_sarima_intervals_refuse_too_short_a_series_as_sarimax_forecast_does():
     from helpers.baselines import sarimax_forecast
 
