@@ -142,6 +142,18 @@ def _steps_fit(steps: int, n_windows: int) -> bool:
 # ---------------------------------------------------------------------------
 
 
+def _history_logs(history: Any, model: Any, name: str, model_name: str) -> dict:
+    """The logs of ``history``; Wrong unless it is the History of training ``model``."""
+    logs = getattr(history, "history", None)
+    if not isinstance(logs, dict) or not logs.get("loss"):
+        raise Wrong(f"`{name}` should be what fit({model_name}, ...) returned (a keras "
+                    "History with a 'loss' list).")
+    if getattr(history, "model", model) is not model:
+        raise Wrong(f"`{name}` comes from training a different model: keep the History "
+                    f"returned when you trained `{model_name}`.")
+    return logs
+
+
 @check(EXERCISE, 1)
 def check_load(series: Any) -> str:
     """Task 1: ``series = data.load("elec_equip")``, 257 months from 1995-01 to 2016-05."""
@@ -322,13 +334,7 @@ def check_model(model: Any, history: Any, window: Any, scaler: Any) -> str:
     if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", False):
         raise Wrong("the model is not compiled: call model.compile(optimizer='adam', "
                     "loss='mse') and then train it.")
-    logs = getattr(history, "history", None)
-    if not isinstance(logs, dict) or not logs.get("loss"):
-        raise Wrong("`history` should be what fit(...) returned (a keras History with a "
-                    "'loss' list).")
-    if getattr(history, "model", model) is not model:
-        raise Wrong("`history` comes from training a different model: keep the History "
-                    "returned when you trained `model`.")
+    logs = _history_logs(history, model, "history", "model")
     steps = int(np.asarray(model.optimizer.iterations.numpy()))
     if steps == 0:
         raise Wrong("the optimizer has taken no step: the model is untrained. Train it with "
@@ -678,13 +684,7 @@ def _with_train_scaler(full_scaler: Any, scaled_forecast: Any) -> np.ndarray:
 
 def _expect_trained_on_all(final_model: Any, final_history: Any, scaled: np.ndarray) -> None:
     """Wrong unless ``final_history`` shows training on the windows of the whole series."""
-    logs = getattr(final_history, "history", None)
-    if not isinstance(logs, dict) or not logs.get("loss"):
-        raise Wrong("`final_history` should be what fit(final_model, ...) returned (a keras "
-                    "History with a 'loss' list).")
-    if getattr(final_history, "model", final_model) is not final_model:
-        raise Wrong("`final_history` comes from training another model: keep the History "
-                    "returned when you trained `final_model`.")
+    logs = _history_logs(final_history, final_model, "final_history", "final_model")
     if "val_loss" not in logs:
         raise Wrong("`final_history` has no validation loss: train final_model as in task 5, "
                     "with validation_split=0.1 and early stopping.")
