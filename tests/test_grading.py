@@ -312,3 +312,47 @@ def test_sandbox_cuts_the_network_and_protects_the_checkout(tmp_path):
         assert done.returncode == 0, done.stderr
     else:
         assert done.returncode in (0, 3), done.stderr
+
+
+def _broken_plan(tmp_path: Path, student: str) -> grading.Plan:
+    """A plan whose submission is not JSON: graded without starting a kernel."""
+    path = tmp_path / f"{student}.ipynb"
+    path.write_text('{"cells": [', "utf-8")
+    return grading.Plan(student=student, submission=str(path), exercise="01_rnn_basics",
+                        module="helpers.checks.ex01_rnn_basics",
+                        notebook_name="01_rnn_basics_exercise.ipynb", calls=[], tasks=[1, 2],
+                        template=str(tmp_path), fast=True, cell_timeout=30,
+                        notebook_timeout=60, max_output_bytes=10**6, max_file_bytes=10**6,
+                        sandbox=[], result=str(tmp_path / f"{student}.result.json"),
+                        pidfile=str(tmp_path / f"{student}.pid"))
+
+
+def test_one_worker_process_grades_plan_after_plan_and_is_replaced_when_it_dies(tmp_path):
+    worker = grading.Worker(tmp_path)
+    try:
+        first = worker.grade(_broken_plan(tmp_path, "a"))
+        pid = worker.process.pid
+        second = worker.grade(_broken_plan(tmp_path, "b"))
+        assert worker.process.pid == pid  # Python and nbclient started once, not per plan
+        for outcome, student in ((first, "a"), (second, "b")):
+            assert outcome.student == student and "not a readable notebook" in outcome.error
+        worker.process.kill()
+        worker.process.wait()
+        third = worker.grade(_broken_plan(tmp_path, "c"))
+        assert worker.process.pid != pid and "not a readable notebook" in third.error
+    finally:
+        worker.close()
+    assert worker.process is None
+
+
+def test_a_worker_that_dies_mid_plan_gives_an_error_outcome_not_a_hang(tmp_path):
+    plan = _broken_plan(tmp_path, "gone")
+    plan.submission = str(tmp_path / "no-such-file.ipynb")  # stat() raises in grade_one...
+    plan.result = str(tmp_path / "no-such-dir" / "result.json")  # ...and so does the write
+    worker = grading.Worker(tmp_path)
+    try:
+        outcome = worker.grade(plan)
+    finally:
+        worker.close()
+    assert "stopped without a result" in outcome.error
+    assert outcome.student == "gone"

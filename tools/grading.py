@@ -16,7 +16,8 @@
 
 A task is worth the ``points=`` of its ``@check`` (default 1).
 
-How one submission is graded (in a worker process of its own, ``--jobs`` at a time):
+How one submission is graded (``--jobs`` at a time, each job slot keeping one worker
+process that grades its submissions one after another):
 
 1. The file is read; a file that is not a notebook, or a notebook of another exercise,
    gets an ``error`` row per task without running anything.
@@ -57,6 +58,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -589,22 +591,37 @@ def _run(plan: Plan, nb: Any, folder: Path, home: Path, work: Path, result: Path
 # --------------------------------------------------------------------------- the class
 
 # A worker loads this file by path, without importing the ``helpers`` package (which
-# imports TensorFlow): only the kernels need TensorFlow.
+# imports TensorFlow): only the kernels need TensorFlow. One worker grades many plans, one
+# after another: it reads a plan's path per line on stdin and answers each with a line on
+# stdout once the plan's outcome is written, so Python, nbclient and jupyter_client start
+# once per job slot, not once per submission.
 _WORKER_BOOT = (
     "import importlib.util, sys\n"
     "spec = importlib.util.spec_from_file_location('course_grading_worker', sys.argv[1])\n"
     "module = importlib.util.module_from_spec(spec)\n"
     "sys.modules[spec.name] = module\n"
     "spec.loader.exec_module(module)\n"
-    "sys.exit(module.worker_main(sys.argv[2]))\n"
+    "sys.exit(module.worker_loop(sys.stdin, sys.stdout))\n"
 )
 
 
 def worker_main(plan_path: str) -> int:
-    """Entry point of a worker process: grade the plan in ``plan_path``, write its outcome."""
+    """Grade the plan in ``plan_path`` and write its outcome to the plan's result file."""
     plan = Plan(**json.loads(Path(plan_path).read_text()))
     outcome = grade_one(plan)
     Path(plan.result).write_text(json.dumps(asdict(outcome)))
+    return 0
+
+
+def worker_loop(requests: Any, replies: Any) -> int:
+    """A worker's main loop: one plan path per line in, one ``done`` line out per plan."""
+    for line in requests:
+        path = line.strip()
+        if not path:
+            break
+        worker_main(path)
+        replies.write("done\n")
+        replies.flush()
     return 0
 
 
@@ -618,36 +635,103 @@ def _kill_group(pid: int) -> None:
         pass
 
 
+class Worker:
+    """A worker process that grades plans one after another (one per job slot).
+
+    :meth:`grade` sends it a plan and waits for the outcome up to the plan's time limit;
+    a worker that overruns it is killed with its kernel's process group, and the next plan
+    starts a fresh worker, so one endless notebook costs only its own submission.
+    """
+
+    def __init__(self, scratch: Path) -> None:
+        self.scratch = scratch
+        self.process: subprocess.Popen | None = None
+        self.stderr: Any = None
+
+    def _start(self) -> subprocess.Popen:
+        self.stderr = tempfile.TemporaryFile(dir=self.scratch)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _WORKER_BOOT, __file__], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=self.stderr, text=True, start_new_session=True)
+        return self.process
+
+    def _stderr_tail(self) -> str:
+        if self.stderr is None:
+            return ""
+        self.stderr.seek(0)
+        lines = self.stderr.read().decode(errors="replace").strip().splitlines()
+        return lines[-1][:200] if lines else ""
+
+    def _wait_reply(self, process: subprocess.Popen, limit: float) -> bool:
+        import selectors
+
+        with selectors.DefaultSelector() as selector:
+            selector.register(process.stdout, selectors.EVENT_READ)
+            if not selector.select(timeout=limit):
+                return False
+        return process.stdout.readline().strip() == "done"
+
+    def grade(self, plan: Plan) -> Outcome:
+        """Grade ``plan``; turn anything that goes wrong into an error outcome."""
+        plan_path = self.scratch / f"{plan.student}.plan.json"
+        plan_path.write_text(json.dumps(asdict(plan)))
+        start = time.perf_counter()
+        # Kernel start-up and the grader's own cell come on top of the notebook's budget.
+        limit = plan.notebook_timeout + plan.cell_timeout + 120
+        process = self.process if self.process and self.process.poll() is None else self._start()
+        replied = False
+        try:
+            process.stdin.write(f"{plan_path}\n")
+            process.stdin.flush()
+            replied = self._wait_reply(process, limit)
+        except (OSError, ValueError):
+            replied = False
+        if not replied:
+            tail = self._stderr_tail()
+            self.close(kill=True)
+            pidfile = Path(plan.pidfile)
+            text = pidfile.read_text().strip() if pidfile.exists() else ""
+            if text.isdigit():  # the kernel leads a session of its own: end it too
+                _kill_group(int(text))
+        result = Path(plan.result)
+        if result.exists():
+            data = json.loads(result.read_text())
+            data["verdicts"] = {int(t): tuple(v) for t, v in data["verdicts"].items()}
+            return Outcome(**data)
+        return Outcome(plan.student, error=("grading this submission stopped without a result "
+                                            f"after {time.perf_counter() - start:.0f} s"
+                                            + (f": {tail}" if tail else "")),
+                       seconds=round(time.perf_counter() - start, 1))
+
+    def close(self, kill: bool = False) -> None:
+        """End the worker: politely (an empty line) or, with ``kill``, with its group."""
+        process, self.process = self.process, None
+        if process is not None:
+            if not kill and process.poll() is None:
+                try:
+                    process.stdin.write("\n")
+                    process.stdin.flush()
+                    process.wait(timeout=30)
+                except (OSError, ValueError, subprocess.TimeoutExpired):
+                    kill = True
+            if kill or process.poll() is None:
+                _kill_group(process.pid)
+                process.wait()
+            for stream in (process.stdin, process.stdout):
+                if stream is not None:
+                    stream.close()
+        if self.stderr is not None:
+            self.stderr.close()
+            self.stderr = None
+
+
 def run_worker(plan: Plan, plan_dir: Path) -> Outcome:
-    """Grade ``plan`` in a worker process; turn anything that goes wrong into an error outcome."""
-    plan_path = plan_dir / f"{plan.student}.plan.json"
-    plan_path.write_text(json.dumps(asdict(plan)))
-    start = time.perf_counter()
-    # Kernel start-up and the grader's own cell come on top of the notebook's budget.
-    limit = plan.notebook_timeout + plan.cell_timeout + 120
-    process = subprocess.Popen([sys.executable, "-c", _WORKER_BOOT, __file__, str(plan_path)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               start_new_session=True)
+    """Grade ``plan`` in a worker process of its own (Gradescope's layout, one per container)."""
+    worker = Worker(plan_dir)
     try:
-        _, stderr = process.communicate(timeout=limit)
-    except subprocess.TimeoutExpired:
-        _kill_group(process.pid)
-        process.wait()
-        stderr = b""
-        pidfile = Path(plan.pidfile)
-        text = pidfile.read_text().strip() if pidfile.exists() else ""
-        if text.isdigit():  # the kernel leads a session of its own: end it too
-            _kill_group(int(text))
-    result = Path(plan.result)
-    if result.exists():
-        data = json.loads(result.read_text())
-        data["verdicts"] = {int(t): tuple(v) for t, v in data["verdicts"].items()}
-        return Outcome(**data)
-    tail = stderr.decode(errors="replace").strip().splitlines()[-1:] if stderr else []
-    return Outcome(plan.student, error=("grading this submission stopped without a result "
-                                        f"after {time.perf_counter() - start:.0f} s"
-                                        + (f": {tail[0][:200]}" if tail else "")),
-                   seconds=round(time.perf_counter() - start, 1))
+        return worker.grade(plan)
+    finally:
+        worker.close()
 
 
 def shorten(message: str) -> str:
@@ -764,12 +848,26 @@ def grade(exercise: str, submissions: Path, out: Path, jobs: int | None = None,
 
             bar = tqdm(total=len(plans), unit="notebook", desc=f"grading {exercise_id}",
                        file=sys.stderr)
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(run_worker, plan, Path(scratch)) for plan in plans]
-            for future in as_completed(futures):
-                outcomes.append(future.result())
-                if bar is not None:
-                    bar.update(1)
+        slots = threading.local()
+        workers: list[Worker] = []
+
+        def run(plan: Plan) -> Outcome:
+            # each of the ``jobs`` threads keeps one worker process for all its plans
+            if not hasattr(slots, "worker"):
+                slots.worker = Worker(Path(scratch))
+                workers.append(slots.worker)
+            return slots.worker.grade(plan)
+
+        try:
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                futures = [pool.submit(run, plan) for plan in plans]
+                for future in as_completed(futures):
+                    outcomes.append(future.result())
+                    if bar is not None:
+                        bar.update(1)
+        finally:
+            for worker in workers:
+                worker.close()
         if bar is not None:
             bar.close()
     wall = time.perf_counter() - start
