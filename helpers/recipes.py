@@ -33,7 +33,7 @@ from helpers.validation import CourseInputError, check_positive_int
 import numpy as np
 import pandas as pd
 
-__all__ = ["SeriesTransform", "fine_tuned_backtest", "lstm_forecast", "stop_split"]
+__all__ = ["SeriesTransform", "fine_tuned_backtest", "lstm_forecast", "lstm_residuals", "stop_split"]
 
 STRATEGIES = ("recursive", "direct")
 SCALERS = ("standard", "min-max")
@@ -261,6 +261,42 @@ def lstm_forecast(history: pd.Series, horizon: int, seed: int, *, window: int = 
     forecast = net.forecast(history, horizon).rename(f"LSTM seed {seed}")
     forecast.attrs["epochs"] = epochs_run
     return forecast
+
+
+def _one_step_fitted(net: _Network, history: pd.Series) -> pd.Series:
+    """Each month of ``history`` after the first window, predicted from the months before it."""
+    from helpers.windows import make_windows
+
+    X, _ = make_windows(net.transform.transform(history), net.window, horizon=1)
+    first_step = np.asarray(net.model.predict_on_batch(X))[:, 0]
+    return net.transform.inverse(first_step, history.index[net.window:])
+
+
+def lstm_residuals(history: pd.Series, horizon: int, seed: int, *, window: int = 12,
+                   strategy: str = "recursive", log: bool = False, deseasonalise: bool = False,
+                   scaler: str = "standard", units: int = 32, lr: float = 3e-3,
+                   stop_months: int = 12, epochs: int = 150, patience: int = 10,
+                   batch: int = 16) -> pd.Series:
+    """One-step residuals of the network :func:`lstm_forecast` trains, on its own history.
+
+    Taught in 07 §6.
+
+    Trains the same network as ``lstm_forecast(history, horizon, seed, **settings)``
+    (same seed, same recipe, so the same weights), then predicts every month of
+    ``history`` from the ``window`` months before it (for a direct network, its first
+    output) and returns observed minus predicted, in the series' units, indexed by month.
+    These are the residuals a classical model's ``resid`` holds: the first ``window``
+    months have none, and the last ``stop_months`` months were watched by early stopping,
+    not fitted. ``attrs["epochs"]`` holds the epochs run.
+    """
+    history = _monthly(history, "history")
+    horizon = check_positive_int(horizon, "horizon")
+    net = _Network(seed, window, horizon, strategy, log, deseasonalise, scaler, units, lr)
+    epochs_run = net.train(history, epochs, patience, stop_months, batch, fit_transform=True)
+    residuals = (history.iloc[window:] - _one_step_fitted(net, history)).rename(
+        f"LSTM seed {seed} residuals")
+    residuals.attrs["epochs"] = epochs_run
+    return residuals
 
 
 def fine_tuned_backtest(series: pd.Series, horizon: int, origins: int, seed: int, *,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from helpers.baselines import BacktestFold
 from helpers.data import load
-from helpers.recipes import SeriesTransform, fine_tuned_backtest, lstm_forecast, stop_split
+from helpers.recipes import (SeriesTransform, _Network, _one_step_fitted, fine_tuned_backtest,
+                             lstm_forecast, lstm_residuals, stop_split)
 from helpers.validation import CourseInputError
 from helpers.windows import make_windows
 
@@ -89,6 +90,32 @@ def test_lstm_forecast_is_dated_repeatable_and_seed_dependent(settings):
     assert first.index.equals(SALES.index[120:132]) and first.attrs["epochs"] == 1
     assert np.allclose(first, again) and not np.allclose(first, other)
     assert np.all(np.isfinite(first)) and (first > 0).all()
+
+
+@pytest.mark.parametrize("strategy", ["recursive", "direct"])
+def test_one_step_fit_is_the_forecast_of_each_month_from_the_months_before(strategy):
+    history = SALES.iloc[:60]
+    net = _Network(0, 12, 12, strategy, log=True, deseasonalise=True, scaler="standard",
+                   units=2, lr=3e-3)
+    net.train(history, epochs=1, patience=1, stop_months=12, batch=16, fit_transform=True)
+    fitted = _one_step_fitted(net, history)
+    assert fitted.index.equals(history.index[12:])
+    for month in (12, 30, 59):   # the first, a middle and the last month with a full window
+        forecast = net.forecast(history.iloc[:month], 1)
+        assert forecast.index[0] == history.index[month]
+        assert np.isclose(fitted.iloc[month - 12], forecast.iloc[0], rtol=1e-5)
+
+
+def test_lstm_residuals_are_observed_minus_fitted_and_repeatable():
+    history = SALES.iloc[:120]
+    settings = {"strategy": "direct", "log": True, "deseasonalise": True, **TINY}
+    first = lstm_residuals(history, 12, seed=0, **settings)
+    again = lstm_residuals(history, 12, seed=0, **settings)
+    assert first.index.equals(history.index[12:]) and first.attrs["epochs"] == 1
+    assert np.allclose(first, again) and np.all(np.isfinite(first))
+    # same seed and recipe as lstm_forecast: the residuals come from that very network
+    forecast = lstm_forecast(history, 12, seed=0, **settings)
+    assert first.attrs["epochs"] == forecast.attrs["epochs"]
 
 
 def test_lstm_forecast_refuses_an_unknown_strategy():
