@@ -304,6 +304,7 @@ def test_no_check_raises_on_junk(junk):
         ex07.check_choice(junk, junk),
         ex07.check_backtest(junk, junk),
         ex07.check_noise(junk, junk, junk, junk),
+        ex07.check_seed_noise(junk, junk, junk, junk, junk),
     ]
     for verdict in verdicts:
         assert verdict.status in (NOT_ATTEMPTED, WRONG), verdict
@@ -495,6 +496,31 @@ def _in_sample_sarima():
 
     fitted = SARIMAX(np.log(SERIES), order=(0, 1, 1), seasonal_order=(0, 1, 1, 12)).fit(disp=False)
     return np.exp(fitted.predict(start=TEST.index[0], end=TEST.index[-1]))
+
+
+def _seeds(*scales):
+    """Task-6's forecast under seed 0 and, per scale, another seed's (a shifted copy)."""
+    base = _on_test(GOOD6)
+    return {0: base, **{seed: base * scale for seed, scale in enumerate(scales, start=1)}}
+
+
+def _t12(forecasts=None, rmses=None, verdict=None, power=1):
+    forecasts = _seeds(1.01, 0.985) if forecasts is None else forecasts
+    scores = pd.Series({k: rmse(TEST, f) ** power for k, f in forecasts.items()})
+    rmses = scores if rmses is None else rmses
+    gap = abs(rmse(TEST, _on_test(GOOD6)) - rmse(TEST, _sarima_test()))
+    if verdict is None:
+        verdict = bool(gap > 2 * pd.Series({k: rmse(TEST, f) for k, f in forecasts.items()}).std())
+    return ex07.check_seed_noise(forecasts, rmses, verdict, _on_test(GOOD6), _sarima_test())
+
+
+def _t12_scores(forecasts):
+    return pd.Series({k: rmse(TEST, f) for k, f in forecasts.items()})
+
+
+def _t12_verdict():
+    gap = abs(rmse(TEST, _on_test(GOOD6)) - rmse(TEST, _sarima_test()))
+    return bool(gap > 2 * _t12_scores(_seeds(1.01, 0.985)).std())
 
 
 _GOOD_RMSE7 = rmse(TEST, GOOD6)
@@ -751,6 +777,31 @@ TABLE07 = [
     Attempt(11, J, "a number as dm", lambda: ex07.check_noise(0.05, True, _on_test(GOOD6),
                                                               _sarima_test())),
     Attempt(11, J, "strings", lambda: ex07.check_noise("dm", "yes", "forecast", "sarima")),
+    # task 12
+    Attempt(12, V, "three seeds, RMSEs as a Series", lambda: _t12()),
+    Attempt(12, V, "RMSEs as a list in seed order", lambda: _t12(rmses=list(
+        _t12_scores(_seeds(1.01, 0.985))))),
+    Attempt(12, V, "RMSEs as a dict", lambda: _t12(rmses=dict(_t12_scores(_seeds(1.01, 0.985))))),
+    Attempt(12, V, "five seeds", lambda: _t12(_seeds(1.01, 0.985, 1.02, 0.99))),
+    Attempt(12, V, "seeds that differ a lot", lambda: _t12(_seeds(1.2, 0.8))),
+    Attempt(12, M, "one forecast copied under three seeds", lambda: _t12(
+        {0: _on_test(GOOD6), 1: _on_test(GOOD6), 2: _on_test(GOOD6)}), "are the same"),
+    Attempt(12, M, "the task-6 forecast left out", lambda: _t12(
+        {1: _on_test(GOOD6) * 1.01, 2: _on_test(GOOD6) * 0.985, 3: _on_test(GOOD6) * 1.02}),
+        "not among"),
+    Attempt(12, M, "two seeds only", lambda: _t12(_seeds(1.01)), "at least three"),
+    Attempt(12, M, "MSE instead of RMSE", lambda: _t12(power=2), "square root"),
+    Attempt(12, M, "the verdict reversed", lambda: _t12(verdict=not _t12_verdict()), "should be"),
+    Attempt(12, M, "RMSEs under other seeds", lambda: _t12(rmses=pd.Series(
+        [1.0, 2.0, 3.0], index=[5, 6, 7])), "has the seeds"),
+    Attempt(12, M, "forecasts of the training months", lambda: _t12(
+        {k: pd.Series(v.to_numpy(), index=TRAIN.index[-24:]) for k, v in _seeds(1.01, 0.985).items()}),
+        "indexed by"),
+    Attempt(12, J, "placeholders", lambda: ex07.check_seed_noise(..., ..., ..., ..., ...),
+            status=NOT_ATTEMPTED),
+    Attempt(12, J, "strings", lambda: ex07.check_seed_noise("a", "b", "c", "d", "e")),
+    Attempt(12, J, "a list of numbers as forecasts", lambda: ex07.check_seed_noise(
+        [1, 2, 3], [1, 2, 3], True, _on_test(GOOD6), _sarima_test())),
 ]
 
 

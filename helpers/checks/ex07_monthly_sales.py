@@ -923,6 +923,87 @@ def check_noise(dm: Any, gap_is_real: Any, forecast: Any, sarima_test: Any) -> s
     return f"DM = {dm.statistic:.2f}, p = {dm.p_value:.3f} ({match[0]} errors): {verdict}."
 
 
+# ---------------------------------------------------------------------------
+# Task 12 · seed noise: is the gap larger than the spread over seeds?
+# ---------------------------------------------------------------------------
+
+
+def _seed_rmses(seed_rmse: Any, seeds: list[Any]) -> np.ndarray:
+    """The student's RMSE per seed, in the order of ``seeds`` (Series/dict by seed, or a list)."""
+    if isinstance(seed_rmse, dict | pd.Series):
+        keys = list(seed_rmse.keys())
+        if sorted(map(str, keys)) != sorted(map(str, seeds)):
+            raise Wrong(f"`seed_rmse` has the seeds {keys}, `seed_forecasts` has {seeds}: one "
+                        "RMSE per forecast, under the same seed.")
+        by_key = {str(k): v for k, v in seed_rmse.items()}
+        values = [by_key[str(seed)] for seed in seeds]
+    else:
+        values = seed_rmse
+    values = as_array(values, "`seed_rmse`").astype(float).ravel()
+    if len(values) != len(seeds):
+        raise Wrong(f"`seed_rmse` has {len(values)} values for {len(seeds)} seeds.")
+    return values
+
+
+@check(EXERCISE, 12)
+def check_seed_noise(seed_forecasts: Any, seed_rmse: Any, beyond_seeds: Any, forecast: Any,
+                     sarima_test: Any) -> str:
+    """Task 12: three or more seeds of the task-5 recipe, their RMSEs, and the seed-noise verdict.
+
+    The check needs the task-6 ``forecast`` among ``seed_forecasts`` and no two forecasts
+    alike (each seed trains a new network), recomputes every RMSE on the test months, and
+    checks ``beyond_seeds``: the LSTM-SARIMA gap in RMSE is larger than twice the standard
+    deviation of the seeds' RMSEs (the sample or the population standard deviation: either
+    is accepted when they disagree).
+    """
+    require(seed_forecasts, "seed_forecasts")
+    require(seed_rmse, "seed_rmse")
+    require(beyond_seeds, "beyond_seeds")
+    require(forecast, "forecast")
+    require(sarima_test, "sarima_test")
+    _, ref_test = reference_split()
+    lstm = _forecast_series(forecast, "`forecast`", ref_test.index, "test")
+    sarima = _forecast_series(sarima_test, "`sarima_test`", ref_test.index, "test")
+    if not isinstance(seed_forecasts, dict):
+        raise Wrong("`seed_forecasts` should be a dict: seed -> forecast of the test months.")
+    if len(seed_forecasts) < 3:
+        raise Wrong(f"`seed_forecasts` holds {len(seed_forecasts)} forecast(s): train at least "
+                    "three seeds (your task-5 model and two more) to see a spread.")
+    seeds = list(seed_forecasts)
+    values = [_forecast_series(v, f"`seed_forecasts[{k!r}]`", ref_test.index, "test")
+              for k, v in seed_forecasts.items()]
+    if not any(np.allclose(v, lstm, rtol=1e-6) for v in values):
+        raise Wrong("your task-6 `forecast` is not among `seed_forecasts`: include it under "
+                    "the seed its model was trained with.")
+    for i in range(len(values)):
+        for j in range(i + 1, len(values)):
+            if np.allclose(values[i], values[j], rtol=1e-6):
+                raise Wrong(f"the forecasts of seeds {seeds[i]!r} and {seeds[j]!r} are the same: "
+                            "each seed must train a new model (seed_everything(seed), then "
+                            "build_model and fit again).")
+    truth = ref_test.to_numpy()
+    expected = np.array([np.sqrt(np.mean((v - truth) ** 2)) for v in values])
+    given = _seed_rmses(seed_rmse, seeds)
+    if not np.allclose(given, expected, rtol=1e-4):
+        if np.allclose(given, expected ** 2, rtol=1e-4):
+            raise Wrong("`seed_rmse` holds squared errors (MSE): take the square root.")
+        raise Wrong("`seed_rmse` is not the RMSE of each seed's forecast on the test months: "
+                    "metrics.rmse(test, f) for each forecast f.")
+    if not isinstance(beyond_seeds, bool | np.bool_):
+        raise Wrong(f"`beyond_seeds` should be True or False, not {beyond_seeds!r}.")
+    gap = abs(np.sqrt(np.mean((lstm - truth) ** 2)) - np.sqrt(np.mean((sarima - truth) ** 2)))
+    spreads = {np.std(expected, ddof=1), np.std(expected, ddof=0)}
+    verdicts = {gap > 2 * spread for spread in spreads}
+    if bool(beyond_seeds) not in verdicts:
+        spread = np.std(expected, ddof=1)
+        raise Wrong(f"the gap to SARIMA is {gap:.3f} and twice the seeds' standard deviation "
+                    f"is {2 * spread:.3f}, so `beyond_seeds` should be {not bool(beyond_seeds)}.")
+    spread = np.std(expected, ddof=1)
+    where = "beyond" if bool(beyond_seeds) else "within"
+    return (f"{len(seeds)} seeds, RMSE {expected.mean():.3f} ± {spread:.3f}; the gap to SARIMA "
+            f"({gap:.3f}) is {where} the seed noise.")
+
+
 def _airline_test() -> tuple[np.ndarray, np.ndarray]:
     """The airline SARIMA on log(train): the median exp(mu) and the mean exp(mu + var/2)."""
     from helpers.baselines import sarimax_forecast
