@@ -356,3 +356,27 @@ def test_a_worker_that_dies_mid_plan_gives_an_error_outcome_not_a_hang(tmp_path)
         worker.close()
     assert "stopped without a result" in outcome.error
     assert outcome.student == "gone"
+
+
+def test_the_registry_read_from_source_is_the_one_importing_fills():
+    import importlib
+
+    modules = sorted((ROOT / "helpers" / "checks").glob("ex[0-9][0-9]_*.py"))
+    assert len(modules) >= 11
+    for path in modules:
+        module = f"helpers.checks.{path.stem}"
+        importlib.import_module(module)
+        exercise = path.stem[2:]
+        imported = {f.__name__: (task, checks.points(exercise)[task])
+                    for (_, task), f in checks.registered(exercise).items()}
+        assert grading._registry(module, exercise, ROOT) == imported, module
+
+
+def test_a_check_module_of_another_exercise_is_refused(tmp_path):
+    (tmp_path / "helpers" / "checks").mkdir(parents=True)
+    (tmp_path / "helpers" / "checks" / "ex99_demo.py").write_text(
+        'EXERCISE = "98_other"\n\n@check(EXERCISE, 1)\ndef check_a(x):\n    return "ok"\n')
+    with pytest.raises(RuntimeError, match="registered for '98_other'"):
+        grading._registry("helpers.checks.ex99_demo", "99_demo", tmp_path)
+    with pytest.raises(RuntimeError, match="no .*ex98"):
+        grading._registry("helpers.checks.ex98_none", "98_none", tmp_path)

@@ -39,8 +39,8 @@ process that grades its submissions one after another):
 
 This module imports only the standard library at import time; nbclient/nbformat are
 imported where they are used. The grader's own process never imports ``helpers`` or
-TensorFlow: the check registry is read in a child process (:func:`registry_of`), and
-TensorFlow otherwise only runs in the kernels.
+TensorFlow: the check registry is read from the check module's source (:func:`registry_of`),
+and TensorFlow only runs in the kernels.
 """
 
 from __future__ import annotations
@@ -217,45 +217,56 @@ def check_calls(notebook: Path, module: str, registry: dict[str, int]) -> list[C
 
 # Runs in a child process: importing the checks imports ``helpers`` and so TensorFlow,
 # which the grader's own process never does.
-_REGISTRY_PROBE = (
-    "import importlib, json, sys\n"
-    "from helpers import checks\n"
-    "importlib.import_module(sys.argv[1])\n"
-    "worth = checks.points(sys.argv[2])\n"
-    "found = {f.__name__: [task, worth[task]] for (_, task), f in "
-    "checks.registered(sys.argv[2]).items()}\n"
-    "print('registry:' + json.dumps(found))\n"
-)
-
-
 def registry_of(module: str, exercise: str, root: Path = ROOT) -> dict[str, int]:
-    """``{check function name: task}`` from the course's check registry.
+    """``{check function name: task}`` from the course's check module.
 
-    The check module is imported in a child process started in ``root`` (it imports
-    ``helpers`` and TensorFlow); only its registry comes back, as JSON. The answer is
-    kept for the life of the process, so grading several classes starts one child.
+    Read from the module's source with ``ast`` (see :func:`_registry`), so the grader
+    imports neither ``helpers`` nor TensorFlow: a grading run, and a Gradescope container
+    that grades one submission, start one TensorFlow (the kernel's) instead of two.
     """
     return {name: task for name, (task, _) in _registry(module, exercise, Path(root)).items()}
 
 
 def points_of(module: str, exercise: str, root: Path = ROOT) -> dict[int, float]:
-    """``{task: points}`` from the course's check registry (the ``points=`` of each ``@check``)."""
+    """``{task: points}`` from the course's check module (the ``points=`` of each ``@check``)."""
     return {task: worth for task, worth in _registry(module, exercise, Path(root)).values()}
 
 
 @functools.cache
 def _registry(module: str, exercise: str, root: Path) -> dict[str, tuple[int, float]]:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    env.update(PYTHONPATH=str(root), TF_CPP_MIN_LOG_LEVEL=env.get("TF_CPP_MIN_LOG_LEVEL", "3"))
-    done = subprocess.run([sys.executable, "-c", _REGISTRY_PROBE, module, exercise],
-                          cwd=root, env=env, capture_output=True, text=True, timeout=600,
-                          check=False)
-    found = [line for line in done.stdout.splitlines() if line.startswith("registry:")]
-    if done.returncode != 0 or not found:
-        tail = "\n".join(done.stderr.strip().splitlines()[-5:])
-        raise RuntimeError(f"could not read the checks registered by {module}:\n{tail}")
-    return {name: (int(task), float(worth))
-            for name, (task, worth) in json.loads(found[-1][len("registry:"):]).items()}
+    """``{function name: (task, points)}`` of the ``@check(EXERCISE, task, points=...)`` functions.
+
+    The module's ``EXERCISE = "..."`` must name ``exercise``; a test compares this reading
+    with the registry that importing the module fills, for every exercise.
+    """
+    path = root.joinpath(*module.split(".")).with_suffix(".py")
+    if not path.is_file():
+        raise RuntimeError(f"could not read the checks registered by {module}: no {path}")
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    named = {target.id: node.value.value for node in tree.body if isinstance(node, ast.Assign)
+             for target in node.targets if isinstance(target, ast.Name)
+             and isinstance(node.value, ast.Constant)}
+    found: dict[str, tuple[int, float]] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        for deco in node.decorator_list:
+            if not (isinstance(deco, ast.Call) and getattr(deco.func, "id", None) == "check"
+                    and len(deco.args) >= 2 and isinstance(deco.args[1], ast.Constant)):
+                continue
+            first = deco.args[0]
+            owner = (first.value if isinstance(first, ast.Constant)
+                     else named.get(first.id) if isinstance(first, ast.Name) else None)
+            if owner != exercise:
+                raise RuntimeError(f"could not read the checks registered by {module}: "
+                                   f"{node.name} is registered for {owner!r}, not {exercise!r}")
+            worth = next((k.value for k in deco.keywords if k.arg == "points"), None)
+            found[node.name] = (int(deco.args[1].value),
+                                1.0 if worth is None else float(ast.literal_eval(worth)))
+    if not found:
+        raise RuntimeError(f"could not read the checks registered by {module}: no @check "
+                           "functions in it")
+    return found
 
 
 # --------------------------------------------------------------------------- isolation
