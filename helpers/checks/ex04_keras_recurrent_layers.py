@@ -435,8 +435,8 @@ CAUSAL_STEPS = 16
 def future_reach(model: Any, steps: int = CAUSAL_STEPS, seed: int = 0) -> np.ndarray:
     """How much each output step moves when one input step is changed: matrix [input s, output t].
 
-    Entry (s, t) is the largest change of the output at step t when the input at step s
-    is raised by 1, over a batch of 8 random sequences. A model that reads no future
+    Entry (s, t) is the largest change of the output at step t (over its features and a
+    batch of 8 random sequences) when the input at step s is raised by 1. A model that reads no future
     value has zeros wherever s > t, below the diagonal.
 
     >>> import keras
@@ -454,8 +454,8 @@ def future_reach(model: Any, steps: int = CAUSAL_STEPS, seed: int = 0) -> np.nda
         moved = x.copy()
         moved[:, s, 0] += 1.0
         batch.append(moved)
-    out = np.asarray(model(np.concatenate(batch)), dtype="float64").reshape(steps + 1, 8, steps)
-    return np.max(np.abs(out[1:] - out[:1]), axis=1)  # (input s, output t)
+    out = np.asarray(model(np.concatenate(batch)), dtype="float64").reshape(steps + 1, 8, steps, -1)
+    return np.max(np.abs(out[1:] - out[:1]), axis=(1, 3))  # (input s, output t)
 
 
 def _all_layers(model: Any) -> list:
