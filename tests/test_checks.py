@@ -337,7 +337,46 @@ TABLE01 = [
     Attempt(4, J, "placeholder", lambda: ex01.check_shapes(..., ...), status=NOT_ATTEMPTED),
     Attempt(4, J, "strings", lambda: ex01.check_shapes("(32, 10, 16)", "(32, 16)")),
     Attempt(4, J, "numbers", lambda: ex01.check_shapes(32, 16)),
+    # task 5: predict h_10 of SimpleRNN(1), w = 2, u = 0.7, after a pulse of 0.05 at step 1
+    Attempt(5, V, "linear picture x w u^9", lambda: ex01.check_echo_prediction(0.05 * 2 * 0.7**9)),
+    Attempt(5, V, "tanh(w x) u^9", lambda: ex01.check_echo_prediction(np.tanh(0.1) * 0.7**9)),
+    Attempt(5, V, "looped by hand with the tanh", lambda: ex01.check_echo_prediction(_echo_by_loop())),
+    Attempt(5, V, "rounded to 0.004", lambda: ex01.check_echo_prediction(0.004)),
+    Attempt(5, V, "a NumPy scalar", lambda: ex01.check_echo_prediction(np.float32(0.1) * np.float32(0.7) ** 9)),
+    Attempt(5, M, "u^10 (one step too many)", lambda: ex01.check_echo_prediction(0.1 * 0.7**10), "9 times"),
+    Attempt(5, M, "u^8", lambda: ex01.check_echo_prediction(0.1 * 0.7**8), "9 times"),
+    Attempt(5, M, "kernel w forgotten", lambda: ex01.check_echo_prediction(0.05 * 0.7**9), "w = 2"),
+    Attempt(5, M, "pulse size forgotten", lambda: ex01.check_echo_prediction(2 * 0.7**9), "x_1 = 0.05"),
+    Attempt(5, M, "no memory", lambda: ex01.check_echo_prediction(0.0), "without memory"),
+    Attempt(5, M, "h_1 instead of h_10", lambda: ex01.check_echo_prediction(0.1), "that is h_1"),
+    Attempt(5, M, "keeps 1 - u", lambda: ex01.check_echo_prediction(0.1 * 0.3**9), "not 1 - u"),
+    Attempt(5, M, "a guess", lambda: ex01.check_echo_prediction(0.05), "is not it"),
+    Attempt(5, J, "placeholder", lambda: ex01.check_echo_prediction(...), status=NOT_ATTEMPTED),
+    Attempt(5, J, "text", lambda: ex01.check_echo_prediction("0.004")),
+    Attempt(5, J, "the whole echo", lambda: ex01.check_echo_prediction(np.full(10, 0.004)), "one number"),
+    Attempt(5, J, "NaN", lambda: ex01.check_echo_prediction(float("nan"))),
 ]
+
+
+def _echo_by_loop():
+    h = 0.0
+    for x in [0.05] + [0.0] * 9:
+        h = np.tanh(2.0 * x + 0.7 * h)
+    return h
+
+
+def test_ex01_echo_reference_is_keras():
+    """The check's reference h_10 is what keras.layers.SimpleRNN computes."""
+    import keras
+
+    layer = keras.layers.SimpleRNN(1)
+    layer.build((None, 10, 1))
+    layer.set_weights([np.array([[2.0]]), np.array([[0.7]]), np.zeros(1)])
+    pulse = np.zeros((1, 10, 1), dtype="float32")
+    pulse[0, 0, 0] = 0.05
+    measured = float(np.asarray(layer(pulse))[0, 0])
+    assert abs(measured - float(ex01.echo_states()[-1])) < 1e-6
+    assert ex01.check_echo_prediction(measured).status == CORRECT
 
 
 def _fresh_weights():

@@ -249,6 +249,8 @@ TABLE02 = [
     Attempt(2, M, "biases", lambda: ex02.check_gradient_norms(
         lambda m, x, y: good_norms(m, x, y, kind="bias")), "bias"),
     Attempt(2, M, "summed loss", lambda: ex02.check_gradient_norms(_norms_sum_loss), "batch size"),
+    Attempt(2, M, "notebook 02's hidden layers only", lambda: ex02.check_gradient_norms(
+        lambda m, x, y: good_norms(m, x, y)[:-1]), "hidden_layer_gradient_norms"),
     Attempt(2, M, "squared norms", lambda: ex02.check_gradient_norms(
         lambda m, x, y: good_norms(m, x, y, square=True)), "squared"),
     Attempt(2, J, "placeholder", lambda: ex02.check_gradient_norms(stub), status=NOT_ATTEMPTED),

@@ -153,6 +153,8 @@ def test_no_check_raises_on_junk(junk):
         ex03.check_param_count(junk),
         ex03.check_opened_forget_gate(junk),
         ex03.check_half_life(junk),
+        ex03.check_seed_comparison(junk, junk),
+        ex03.check_seed_comparison({("LSTM", 1): junk}, {"LSTM": junk}),
     ]
     for verdict in verdicts:
         assert verdict.status in (NOT_ATTEMPTED, WRONG)
@@ -306,7 +308,88 @@ TABLE03 = [
     Attempt(5, J, "text", lambda: ex03.check_half_life("about 14")),
     Attempt(5, J, "a list", lambda: ex03.check_half_life([14, 15])),
     Attempt(5, J, "negative", lambda: ex03.check_half_life(-14.3), "positive"),
+    # task 6: LSTM and GRU, three seeds each, on the memory task; mean and sd of the last-step R²
+    Attempt(6, V, "(cell, seed) keys, sd with ddof=1", lambda: _task6()),
+    Attempt(6, V, "nested dicts, sd with ddof=0", lambda: _task6(nested=True, ddof=0)),
+    Attempt(6, V, "summary as dicts with mean and sd", lambda: _task6(as_dicts=True)),
+    Attempt(6, V, "four seeds", lambda: _task6(seeds=(1, 2, 3, 4))),
+    Attempt(6, M, "scored on the training sequences", lambda: _task6(score_on="train"), "training sequences"),
+    Attempt(6, M, "one seed for every run", lambda: _task6(same_seed=True), "seed did not change"),
+    Attempt(6, M, "one model object stored three times", lambda: _task6(same_object=True), "same LSTM model"),
+    Attempt(6, M, "never trained", lambda: _task6(untrained=True), "never trained"),
+    Attempt(6, M, "cells swapped in the keys", lambda: _task6(swap_cells=True), "has no LSTM layer"),
+    Attempt(6, M, "two seeds", lambda: _task6(seeds=(1, 2)), "three different seeds"),
+    Attempt(6, M, "mean squared error instead of R²", lambda: _task6(metric="mse"), "mean squared error"),
+    Attempt(6, M, "R² over every step", lambda: _task6(metric="every_step"), "every step"),
+    Attempt(6, M, "variance instead of sd", lambda: _task6(spread="var"), "variance"),
+    Attempt(6, M, "(sd, mean)", lambda: _task6(order="sd_mean"), "(sd, mean)"),
+    Attempt(6, M, "summary typed, not measured", lambda: _task6(summary={"LSTM": (0.9, 0.05), "GRU": (0.9, 0.05)}),
+            "your 3 LSTM models score"),
+    Attempt(6, J, "placeholders", lambda: ex03.check_seed_comparison(..., ...), status=NOT_ATTEMPTED),
+    Attempt(6, J, "strings", lambda: ex03.check_seed_comparison("runs", "summary")),
+    Attempt(6, J, "a list of models", lambda: ex03.check_seed_comparison([_trained("LSTM", 1)], {})),
+    Attempt(6, J, "summary a number", lambda: _task6(summary=0.9), "dict"),
 ]
+
+X_MEM, Y_MEM = ex03.memory_task(64, ex03.MEMORY_GAP, seed=0)
+X_MEM_TEST, Y_MEM_TEST = ex03.memory_task(1000, ex03.MEMORY_GAP, seed=1)
+_TRAINED = {}
+
+
+def _trained(cell, seed, fit=True):
+    """A small memory-task model (4 units, 2 epochs on 64 sequences), cached per cell, seed and fit."""
+    key = (cell, seed, fit)
+    if key not in _TRAINED:
+        keras.utils.set_random_seed(seed)
+        model = keras.Sequential([keras.Input((ex03.MEMORY_GAP, 2)),
+                                  getattr(keras.layers, cell)(4, return_sequences=True),
+                                  keras.layers.Dense(1)])
+        model.compile(optimizer=keras.optimizers.Adam(0.02), loss="mse")
+        if fit:
+            model.fit(X_MEM, Y_MEM, epochs=2, batch_size=32, verbose=0)
+        _TRAINED[key] = model
+    return _TRAINED[key]
+
+
+def _score(model, metric, on):
+    x, y = (X_MEM, Y_MEM) if on == "train" else (X_MEM_TEST, Y_MEM_TEST)
+    out = np.asarray(model(x), dtype="float64")
+    if metric == "every_step":
+        return float(np.mean(1 - np.mean((out - y) ** 2, axis=(0, 2)) / y[:, 0, 0].var()))
+    r2 = ex03.last_step_r2(model, x, y)
+    return (1 - r2) * y[:, -1, 0].var() if metric == "mse" else r2
+
+
+def _task6(seeds=(1, 2, 3), nested=False, ddof=1, as_dicts=False, score_on="test", same_seed=False,
+           same_object=False, untrained=False, swap_cells=False, metric="r2", spread="sd",
+           order="mean_sd", summary=None):
+    runs, made = {}, {}
+    for cell in ("LSTM", "GRU"):
+        for seed in seeds:
+            model = _trained(cell, 1 if same_seed else seed, fit=not untrained)
+            if same_object:
+                model = made.setdefault(cell, model)
+            if same_seed:  # a fresh model with the same seed: the same weights
+                keras.utils.set_random_seed(1)
+                model = keras.models.clone_model(_trained(cell, 1))
+                model.set_weights(_trained(cell, 1).get_weights())
+                model.compile(optimizer="adam", loss="mse")
+                model.optimizer.iterations.assign(1)
+            label = {"LSTM": "GRU", "GRU": "LSTM"}[cell] if swap_cells else cell
+            if nested:
+                runs.setdefault(label, {})[seed] = model
+            else:
+                runs[(label, seed)] = model
+    if summary is None:
+        summary = {}
+        for cell in ("LSTM", "GRU"):
+            models = runs[cell].values() if nested else [m for (c, _), m in runs.items() if c == cell]
+            scores = [_score(m, metric, score_on) for m in models]
+            sd = float(np.std(scores, ddof=ddof))
+            pair = (float(np.mean(scores)), sd * sd if spread == "var" else sd)
+            pair = pair[::-1] if order == "sd_mean" else pair
+            summary[cell] = {"mean": pair[0], "sd": pair[1]} if as_dicts else pair
+    return ex03.check_seed_comparison(runs, summary, X_MEM, Y_MEM)
 
 
 def _built_by_call():
@@ -335,3 +418,13 @@ def test_attempt_table(attempt):
 
 def test_table_covers_every_task():
     assert too_thin(TABLE03) == {}
+
+
+def test_scores_by_cell_reads_both_forms_the_check_accepts():
+    """The cell after task 6's check scores runs given as (cell, seed) keys or as nested dicts."""
+    flat = {(cell, seed): _trained(cell, seed) for cell in ("LSTM", "GRU") for seed in (1, 2)}
+    nested = {cell: {seed: _trained(cell, seed) for seed in (1, 2)} for cell in ("LSTM", "GRU")}
+    a = ex03.scores_by_cell(flat, X_MEM_TEST, Y_MEM_TEST)
+    b = ex03.scores_by_cell(nested, X_MEM_TEST, Y_MEM_TEST)
+    assert a == b and set(a) == {"LSTM", "GRU"} and all(len(v) == 2 for v in a.values())
+    assert a["LSTM"][0] == ex03.last_step_r2(_trained("LSTM", 1), X_MEM_TEST, Y_MEM_TEST)

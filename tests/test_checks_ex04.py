@@ -178,6 +178,9 @@ def test_no_check_raises_on_junk(junk):
         ex04.check_last_step(seq, h, c, junk, junk),
         ex04.check_stack_flags(junk),
         ex04.check_stack_flags([junk, junk, junk]),
+        ex04.check_bidirectional_verdicts(junk),
+        ex04.check_bidirectional_verdicts(dict.fromkeys(ex04.SETUPS, junk)),
+        ex04.check_causal_model(junk),
     ]
     for verdict in verdicts:
         assert verdict.status in (NOT_ATTEMPTED, WRONG)
@@ -347,7 +350,88 @@ TABLE04 = [
     Attempt(5, V, "ones and zeros", lambda: ex04.check_stack_flags([1, 1, 0])),
     Attempt(5, J, "Nones", lambda: ex04.check_stack_flags([None, None, None]), "True/False"),
     Attempt(5, J, "a dict", lambda: ex04.check_stack_flags({"LSTM": True})),
+    # task 6: leak / legal / useful for a Bidirectional layer in four setups
+    Attempt(6, V, "the rubric", lambda: ex04.check_bidirectional_verdicts(dict(RUBRIC))),
+    Attempt(6, V, "capitals and spaces", lambda: ex04.check_bidirectional_verdicts(
+        {k: f" {v.upper()} " for k, v in RUBRIC.items()})),
+    Attempt(6, V, "another order, NumPy strings", lambda: ex04.check_bidirectional_verdicts(
+        {k: np.str_(RUBRIC[k]) for k in reversed(list(RUBRIC))})),
+    Attempt(6, M, "the leak called useful (validation looks great)", lambda: ex04.check_bidirectional_verdicts(
+        {**RUBRIC, "every_step": "useful"}), "a leak"),
+    Attempt(6, M, "the leak called legal", lambda: ex04.check_bidirectional_verdicts(
+        {**RUBRIC, "every_step": "legal"}), "copy its answer"),
+    Attempt(6, M, "every bidirectional layer leaks", lambda: ex04.check_bidirectional_verdicts(
+        dict.fromkeys(RUBRIC, "leak")), "nothing from the future"),
+    Attempt(6, M, "the window called useful", lambda: ex04.check_bidirectional_verdicts(
+        {**RUBRIC, "window": "useful"}), "no new one"),
+    Attempt(6, M, "the gap only legal", lambda: ex04.check_bidirectional_verdicts(
+        {**RUBRIC, "gap": "legal"}), "after it"),
+    Attempt(6, M, "the encoder leaks", lambda: ex04.check_bidirectional_verdicts(
+        {**RUBRIC, "encoder": "leak"}), "only the past window"),
+    Attempt(6, M, "a setup missing", lambda: ex04.check_bidirectional_verdicts(
+        {k: v for k, v in RUBRIC.items() if k != "gap"}), "'gap'"),
+    Attempt(6, J, "placeholder", lambda: ex04.check_bidirectional_verdicts(...), status=NOT_ATTEMPTED),
+    Attempt(6, J, "the exercise's stub", lambda: ex04.check_bidirectional_verdicts(
+        dict.fromkeys(RUBRIC, ...)), status=NOT_ATTEMPTED),
+    Attempt(6, J, "half filled in", lambda: ex04.check_bidirectional_verdicts(
+        {**dict.fromkeys(RUBRIC, ...), "gap": "useful"}), "one of"),
+    Attempt(6, J, "booleans", lambda: ex04.check_bidirectional_verdicts(dict.fromkeys(RUBRIC, True)), "one of"),
+    Attempt(6, J, "a list", lambda: ex04.check_bidirectional_verdicts(list(RUBRIC.values()))),
+    # task 7: a forecaster for every step that reads no future value
+    Attempt(7, V, "GRU + Dense", lambda: ex04.check_causal_model(_causal(keras.layers.GRU(8, return_sequences=True)))),
+    Attempt(7, V, "stacked LSTMs", lambda: ex04.check_causal_model(_causal(
+        keras.layers.LSTM(8, return_sequences=True), keras.layers.LSTM(4, return_sequences=True)))),
+    Attempt(7, V, "causal convolution, then SimpleRNN", lambda: ex04.check_causal_model(_causal(
+        keras.layers.Conv1D(4, 3, padding="causal"), keras.layers.SimpleRNN(8, return_sequences=True)))),
+    Attempt(7, V, "functional API, compiled and trained", lambda: ex04.check_causal_model(_functional_trained())),
+    Attempt(7, M, "the leak: Bidirectional", lambda: ex04.check_causal_model(_causal(
+        keras.layers.Bidirectional(keras.layers.GRU(8, return_sequences=True)))), "its own target"),
+    Attempt(7, M, "the leak: a Bidirectional layer after a GRU", lambda: ex04.check_causal_model(_causal(
+        keras.layers.GRU(8, return_sequences=True),
+        keras.layers.Bidirectional(keras.layers.SimpleRNN(4, return_sequences=True)))), "Bidirectional"),
+    Attempt(7, M, "the leak: Conv1D padding='same'", lambda: ex04.check_causal_model(_causal(
+        keras.layers.Conv1D(4, 3, padding="same"), keras.layers.GRU(8, return_sequences=True))), "padding='same'"),
+    Attempt(7, M, "the leak: go_backwards", lambda: ex04.check_causal_model(_causal(
+        keras.layers.GRU(8, return_sequences=True, go_backwards=True))), "a leak"),
+    Attempt(7, M, "one forecast per window", lambda: ex04.check_causal_model(_causal(keras.layers.GRU(8))),
+            "return_sequences=True"),
+    Attempt(7, M, "Dense only: no memory", lambda: ex04.check_causal_model(_causal(keras.layers.Dense(8))),
+            "no memory"),
+    Attempt(7, M, "wrong input shape", lambda: ex04.check_causal_model(keras.Sequential([
+        keras.Input((16, 2)), keras.layers.GRU(8, return_sequences=True), keras.layers.Dense(1)])), "(16, 1)"),
+    Attempt(7, M, "two outputs per step", lambda: ex04.check_causal_model(keras.Sequential([
+        keras.Input((16, 1)), keras.layers.GRU(8, return_sequences=True), keras.layers.Dense(2)])), "(2, 16, 1)"),
+    Attempt(7, J, "placeholder", lambda: ex04.check_causal_model(...), status=NOT_ATTEMPTED),
+    Attempt(7, J, "a layer, not a model", lambda: ex04.check_causal_model(keras.layers.GRU(8)), "Keras model"),
+    Attempt(7, J, "a string", lambda: ex04.check_causal_model("GRU")),
 ]
+
+RUBRIC = {"window": "legal", "every_step": "leak", "gap": "useful", "encoder": "legal"}
+
+
+def _causal(*layers):
+    return keras.Sequential([keras.Input((16, 1)), *layers, keras.layers.Dense(1)])
+
+
+def _functional_trained():
+    inputs = keras.Input((16, 1))
+    outputs = keras.layers.Dense(1)(keras.layers.GRU(4, return_sequences=True)(inputs))
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer="adam", loss="mse")
+    x = np.random.default_rng(0).normal(size=(8, 17, 1)).astype("float32")
+    model.fit(x[:, :-1], x[:, 1:], epochs=1, verbose=0)
+    return model
+
+
+def test_future_reach_sees_the_leak_and_only_the_leak():
+    """future_reach is zero above the step for a one-directional layer, non-zero for Bidirectional."""
+    keras.utils.set_random_seed(0)
+    forward = _causal(keras.layers.GRU(4, return_sequences=True))
+    reach = ex04.future_reach(forward)
+    assert reach.shape == (16, 16)
+    assert np.all(np.tril(reach, k=-1) == 0) and np.all(np.diagonal(reach) > 0)
+    both = _causal(keras.layers.Bidirectional(keras.layers.GRU(4, return_sequences=True)))
+    assert np.all(np.diagonal(ex04.future_reach(both), offset=-1) > 0)
 
 
 @pytest.mark.parametrize("attempt", TABLE04, ids=ids(TABLE04))

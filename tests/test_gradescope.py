@@ -106,12 +106,18 @@ def test_no_or_two_notebooks_get_a_zero_with_the_reason(tree, files, words):
     assert json.loads((root / "results" / "results.json").read_text()) == results
 
 
+def tasks_01() -> int:
+    """Exercise 01's task count, read from the solution's "## Task N" headings (1 point each)."""
+    cells = nbformat.read(str(SOLUTION), as_version=4).cells
+    return sum(c.cell_type == "markdown" and "## Task " in c.source for c in cells)
+
+
 def test_invalid_json_gets_every_task_at_zero_with_the_reason(tree):
     root = unpack(tree)
     (root / "submission" / "mine.ipynb").write_text('{"cells": [', "utf-8")
     results = gradescope.run("01", root, root=root / "source" / "course")
     jsonschema.validate(results, RESULTS_SCHEMA)
-    assert results["score"] == 0 and len(results["tests"]) == 4
+    assert results["score"] == 0 and len(results["tests"]) == tasks_01()
     assert all("not a readable notebook" in t["output"] for t in results["tests"])
 
 
@@ -121,8 +127,8 @@ def test_a_solved_submission_scores_full_marks_from_the_zipped_course(tree):
                    str(root / "submission" / "01_rnn_basics_exercise.ipynb"))
     results = gradescope.run("01", root, root=root / "source" / "course")
     jsonschema.validate(results, RESULTS_SCHEMA)
-    assert [t["status"] for t in results["tests"]] == ["passed"] * 4, results["tests"]
-    assert results["score"] == sum(t["max_score"] for t in results["tests"]) == 4
+    assert [t["status"] for t in results["tests"]] == ["passed"] * tasks_01(), results["tests"]
+    assert results["score"] == sum(t["max_score"] for t in results["tests"]) == tasks_01()
     assert results["tests"][0]["name"].startswith("Task 1 · ")
 
 

@@ -25,7 +25,7 @@ from tools import CourseInputError, grading
 ROOT = grading.ROOT
 EXERCISE = ROOT / "exercises" / "01_rnn_basics_exercise.ipynb"
 SOLUTION = ROOT / "solutions" / "01_rnn_basics_solution.ipynb"
-TASKS = [1, 2, 3, 4]
+TASKS = [1, 2, 3, 4, 5]  # exercise 01's tasks, one point each
 
 
 def _read(path: Path) -> nbformat.NotebookNode:
@@ -135,7 +135,7 @@ def test_printed_and_saved_fake_verdicts_are_ignored(graded):
     _, rows = graded
     status = {int(r["task"]): r["status"] for r in rows["faker"]}
     assert status[1] == "wrong", rows["faker"]  # tanh left out, whatever it printed
-    assert status[4] == "correct", rows["faker"]
+    assert status[4] == status[5] == "correct", rows["faker"]
     assert "error" not in status.values(), rows["faker"]
 
 
@@ -164,8 +164,8 @@ def test_summary_reports_tasks_students_and_time(graded):
     # task 1: solved correct, faker wrong, untouched not attempted, six errors
     hint = next(r["message"] for r in rows["faker"] if r["task"] == "1")
     assert f"| 1 | 1 | 1 | 1 | 6 | 11% | 1× {hint}" in text.replace("\\|", "|")
-    assert "| solved | 4/4 | 1, 2, 3, 4 |" in text
-    assert "| untouched | 0/4 |" in text
+    assert "| solved | 5/5 | 1, 2, 3, 4, 5 |" in text
+    assert "| untouched | 0/5 |" in text
     assert "Isolation:" in text
     assert "Roster students without a submission (empty cell in canvas.csv): absent." in text
 
@@ -175,8 +175,8 @@ def test_grades_csv_has_one_row_per_student_with_points_and_provenance(graded):
     rows = {r["student"]: r for r in _csv(out / "grades.csv")}
     assert len(rows) == 9
     solved = rows["solved"]
-    assert [solved[f"task_{t}"] for t in TASKS] == ["1", "1", "1", "1"]
-    assert (solved["total"], solved["max_score"], solved["percent"]) == ("4", "4", "100.0")
+    assert [solved[f"task_{t}"] for t in TASKS] == ["1"] * len(TASKS)
+    assert (solved["total"], solved["max_score"], solved["percent"]) == ("5", "5", "100.0")
     faker = rows["faker"]
     assert faker["task_1"] == "0" and faker["task_4"] == "1"
     assert rows["crash"]["total"] == "0"
@@ -189,7 +189,7 @@ def test_feedback_speaks_to_each_student(graded):
     out, rows = graded
     assert sorted(p.stem for p in (out / "feedback").glob("*.md")) == sorted(rows)
     solved = (out / "feedback" / "solved.md").read_text("utf-8")
-    assert "**Score: 4 of 4 points.**" in solved and "## Task 1 · " in solved
+    assert "**Score: 5 of 5 points.**" in solved and "## Task 1 · " in solved
     faker = (out / "feedback" / "faker.md").read_text("utf-8")
     hint = next(r["message"] for r in rows["faker"] if r["task"] == "1")
     assert hint in faker and "not quite" in faker
@@ -202,11 +202,11 @@ def test_canvas_csv_keeps_every_roster_student_and_only_them(graded):
     assert list(rows[0]) == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section",
                              "Exercise 01_rnn_basics"]
     assert rows[0]["Student"].strip() == "Points Possible"
-    assert rows[0]["Exercise 01_rnn_basics"] == "4"
+    assert rows[0]["Exercise 01_rnn_basics"] == str(len(TASKS))
     scores = {r["SIS Login ID"]: r["Exercise 01_rnn_basics"] for r in rows[1:]}
     faker = sum(r["status"] == "correct" for r in verdicts["faker"])
-    assert 0 < faker < 4
-    assert scores == {"solved": "4", "Untouched": "0", "faker": str(faker), "absent": ""}
+    assert 0 < faker < len(TASKS)
+    assert scores == {"solved": str(len(TASKS)), "Untouched": "0", "faker": str(faker), "absent": ""}
 
 
 def test_endless_loops_are_stopped_per_cell_and_per_notebook(tmp_path):

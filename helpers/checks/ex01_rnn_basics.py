@@ -210,4 +210,72 @@ def check_shapes(shape_sequences: Any, shape_last: Any) -> str:
     return "return_sequences=True gives (batch, time, units); False gives (batch, units)."
 
 
+# ---------------------------------------------------------------------------
+# Task 5: predict, then measure: the echo of a pulse
+# ---------------------------------------------------------------------------
+
+ECHO_W, ECHO_U, ECHO_PULSE, ECHO_STEPS = 2.0, 0.7, 0.05, 10
+
+
+def echo_states(w: float = ECHO_W, u: float = ECHO_U, pulse: float = ECHO_PULSE,
+                steps: int = ECHO_STEPS) -> np.ndarray:
+    """States h_1..h_steps of a one-unit simple RNN (tanh, no bias) fed ``pulse`` at step 1, then zeros.
+
+    >>> round(float(echo_states()[-1]), 5)
+    0.00401
+    """
+    h, states = 0.0, []
+    for t in range(steps):
+        h = float(np.tanh(w * (pulse if t == 0 else 0.0) + u * h))
+        states.append(h)
+    return np.array(states)
+
+
+@check(EXERCISE, 5)
+def check_echo_prediction(predicted_h10: Any) -> str:
+    """Task 5: the predicted last state h_10 of SimpleRNN(1) (w = 2, u = 0.7) after a pulse of 0.05.
+
+    Accepted within 2 %: the linear picture x_1 w u^9 (tanh(z) is about z for a small z)
+    and the exact value with the tanh, which is 0.6 % smaller.
+    """
+    value = as_number(predicted_h10, "predicted_h10")
+    exact = float(echo_states()[-1])
+    linear = ECHO_PULSE * ECHO_W * ECHO_U ** (ECHO_STEPS - 1)
+    if any(abs(value - good) <= 0.02 * good for good in (exact, linear)):
+        return (f"h_10 = tanh(w x_1) u^9, about {ECHO_PULSE} * {ECHO_W:g} * {ECHO_U}^9 = {linear:.5f}: "
+                f"the pulse's echo is multiplied by u = {ECHO_U} at each of the 9 steps after it "
+                f"(the tanh shaves off {100 * (1 - exact / linear):.1f} %).")
+    first = ECHO_PULSE * ECHO_W
+    slips = {
+        first * ECHO_U ** ECHO_STEPS:
+            "that is u^10; the pulse enters at step 1, so from h_1 to h_10 the state passes "
+            "through the recurrent weight 9 times, not 10.",
+        first * ECHO_U ** (ECHO_STEPS - 2):
+            "that is u^8; from h_1 to h_10 the state passes through the recurrent weight 9 times.",
+        ECHO_PULSE * ECHO_U ** (ECHO_STEPS - 1):
+            f"the kernel w = {ECHO_W:g} is missing: the pulse enters the state as w x_1 = {first:g}.",
+        ECHO_PULSE * ECHO_U ** ECHO_STEPS:
+            f"the kernel w = {ECHO_W:g} is missing (the pulse enters as w x_1), and from h_1 to "
+            "h_10 the state passes through u 9 times, not 10.",
+        ECHO_W * ECHO_U ** (ECHO_STEPS - 1):
+            f"the size of the pulse, x_1 = {ECHO_PULSE}, is missing: h_1 = tanh(w x_1).",
+        first: "that is h_1: after the pulse the input is zero, so each step multiplies the "
+               f"state by u = {ECHO_U} (tanh(u h) is about u h for a small h).",
+        float(np.tanh(first)): "that is h_1: after the pulse the input is zero, so each step "
+                               f"multiplies the state by u = {ECHO_U}.",
+        first * (1 - ECHO_U) ** (ECHO_STEPS - 1):
+            f"the state keeps u = {ECHO_U} of itself per step, not 1 - u.",
+    }
+    for wrong, hint in slips.items():
+        if abs(value - wrong) <= 0.02 * abs(wrong):
+            raise Wrong(f"{value:.3g}: {hint}")
+    if value == 0:
+        raise Wrong("0 would be a network without memory; here the state is fed back with "
+                    f"u = {ECHO_U}, so the pulse echoes on: h_t = tanh(x_t w + h_(t-1) u).")
+    if value < 0:
+        raise Wrong(f"{value:.3g}: the pulse and both weights are positive, so every state is positive.")
+    raise Wrong(f"{value:.3g} is not it: write h_1 from the pulse, then h_t = tanh(u h_(t-1)) for "
+                "the zero inputs; for a small state tanh(z) is about z.")
+
+
 TASKS = task_count(EXERCISE)

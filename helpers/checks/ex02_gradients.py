@@ -144,7 +144,8 @@ def check_gradient_norms(layer_gradient_norms: Any) -> str:
                     "included. Keep only each layer's kernel (layer.kernel).")
     if got.size == n - 1:
         raise Wrong(f"you returned {got.size} norms for {n} Dense layers: include the output "
-                    "layer too (every Dense layer, input side first).")
+                    "layer too (every Dense layer, input side first). Notebook 02's "
+                    "hidden_layer_gradient_norms leaves it out; this task counts it.")
     if got.size != n:
         raise Wrong(f"the model has {n} Dense layers, so expect {n} norms, but you returned "
                     f"{got.size}.")

@@ -398,4 +398,217 @@ def check_half_life(half_life: Any) -> str:
                 "(the forget gate multiplies it once per step); find the n at which that is 0.5.")
 
 
+# ---------------------------------------------------------------------------
+# Task 6: one long-gap comparison of LSTM and GRU, three seeds
+# ---------------------------------------------------------------------------
+
+MEMORY_GAP = 20  # steps per sequence: the first value must survive 19 distractors
+MEMORY_TEST_SIZE = 1000
+MEMORY_TRAIN_SEED, MEMORY_TEST_SEED = 0, 1
+CELLS = ("LSTM", "GRU")
+
+
+def memory_task(n: int, k: int = MEMORY_GAP, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Notebook 03 §5's memory task: n sequences of k steps, two channels; target = the first value.
+
+    Channel 0 holds the value to remember (uniform in [-1, 1]) at the first step and
+    distractors (uniform in [-3, 3]) after it; channel 1 marks the first step. The
+    target, at every step, is the first value: ``y`` has shape (n, k, 1).
+
+    >>> x, y = memory_task(3, k=5, seed=0)
+    >>> x.shape, y.shape, bool(np.all(y[:, :, 0] == x[:, :1, 0]))
+    ((3, 5, 2), (3, 5, 1), True)
+    """
+    rng = np.random.default_rng(seed)
+    x = np.zeros((n, k, 2), dtype="float32")
+    x[:, :, 0] = rng.uniform(-3, 3, size=(n, k))
+    x[:, 0, 0] = rng.uniform(-1, 1, size=n)
+    x[:, 0, 1] = 1.0
+    return x, np.repeat(x[:, :1, :1], k, axis=1)
+
+
+def _answers(model: Any, x: np.ndarray) -> np.ndarray:
+    """The model's answers as a float64 array (batch, steps) or (batch, 1)."""
+    import keras
+
+    out = keras.ops.convert_to_numpy(model(x)).astype("float64")
+    return out[:, :, 0] if out.ndim == 3 else out.reshape(len(x), -1)[:, :1]
+
+
+def last_step_r2(model: Any, x: np.ndarray, y: np.ndarray) -> float:
+    """R² of the model's answer at the last step: 1 - MSE / Var(first value).
+
+    Accepts a model that answers at every step (batch, k, 1) or only at the end (batch, 1).
+
+    >>> import keras
+    >>> x, y = memory_task(50, k=4, seed=0)
+    >>> copy_first = keras.Sequential([keras.Input((4, 2)), keras.layers.Lambda(lambda t: t[:, :1, :1])])
+    >>> last_step_r2(copy_first, x, y)
+    1.0
+    """
+    return _r2(_answers(model, x)[:, -1], np.asarray(y, dtype="float64")[:, -1, 0])
+
+
+def _r2(answer: np.ndarray, target: np.ndarray) -> float:
+    return float(1.0 - np.mean((answer - target) ** 2) / target.var())
+
+
+def _runs_by_cell(runs: Any) -> dict[str, dict[Any, Any]]:
+    """``{cell: {seed: model}}`` from ``{(cell, seed): model}`` or ``{cell: {seed: model}}``."""
+    form = ('`runs` should be a dict {("LSTM", seed): model, ("GRU", seed): model, ...} with the '
+            "trained models, three seeds per cell.")
+    if not isinstance(runs, dict) or not runs:
+        raise Wrong(form)
+    by_cell: dict[str, dict[Any, Any]] = {}
+    for key, value in runs.items():
+        if isinstance(key, tuple) and len(key) == 2:
+            by_cell.setdefault(str(key[0]), {})[key[1]] = value
+        elif isinstance(key, str) and isinstance(value, dict):
+            by_cell.setdefault(key, {}).update(value)
+        else:
+            raise Wrong(form)
+    extra = sorted(set(by_cell) - set(CELLS))
+    if extra:
+        raise Wrong(f"`runs` has runs for {extra}; name the cells exactly \"LSTM\" and \"GRU\".")
+    for cell in CELLS:
+        if cell not in by_cell:
+            raise Wrong(f"`runs` has no {cell} runs: train both cells, three seeds each.")
+    return by_cell
+
+
+def scores_by_cell(runs: Any, x: np.ndarray, y: np.ndarray) -> dict[str, list[float]]:
+    """``{"LSTM": [R², ...], "GRU": [...]}``: the last-step R² of every run in ``runs``, per cell.
+
+    ``runs`` maps ``(cell, seed)`` to a trained model, or ``cell`` to ``{seed: model}``.
+
+    >>> import keras
+    >>> x, y = memory_task(50, k=4, seed=0)
+    >>> first = keras.Sequential([keras.Input((4, 2)), keras.layers.Lambda(lambda t: t[:, :1, :1])])
+    >>> scores_by_cell({("LSTM", 1): first, ("GRU", 1): first}, x, y)
+    {'LSTM': [1.0], 'GRU': [1.0]}
+    """
+    return {cell: [last_step_r2(model, x, y) for model in models.values()]
+            for cell, models in _runs_by_cell(runs).items()}
+
+
+def _recurrent_layers(model: Any) -> list:
+    import keras
+
+    found, todo = [], list(getattr(model, "layers", []))
+    while todo:
+        layer = todo.pop(0)
+        if isinstance(layer, keras.layers.RNN | keras.layers.Bidirectional):
+            found.append(layer)
+        todo.extend(getattr(layer, "layers", []))
+    return found
+
+
+def _train_scores(models: Any, x_mem: Any, y_mem: Any) -> np.ndarray | None:
+    """Last-step R² of each model on the training sequences, or None when they are unusable."""
+    try:
+        x, y = np.asarray(x_mem, dtype="float32"), np.asarray(y_mem, dtype="float64")
+        if x.ndim != 3 or x.shape[1:] != (MEMORY_GAP, 2) or y.shape != (len(x), MEMORY_GAP, 1):
+            return None
+        return np.array([last_step_r2(m, x, y) for m in models])
+    except Exception:  # only a diagnosis; the verdict does not depend on it
+        return None
+
+
+def _pair(value: Any, name: str) -> tuple[float, float]:
+    if isinstance(value, dict):
+        keys = {k.lower(): k for k in value if isinstance(k, str)}
+        if "mean" in keys and ("sd" in keys or "std" in keys):
+            value = (value[keys["mean"]], value[keys.get("sd", keys.get("std"))])
+    if isinstance(value, str | bytes) or not hasattr(value, "__len__") or len(value) != 2:
+        raise Wrong(f"`summary[\"{name}\"]` should be a pair (mean, sd) of the three R² values, "
+                    f"not {value!r}.")
+    return as_number(value[0], f'summary["{name}"][0]'), as_number(value[1], f'summary["{name}"][1]')
+
+
+@check(EXERCISE, 6, points=2)
+def check_seed_comparison(runs: Any, summary: Any, x_mem: Any = None, y_mem: Any = None) -> str:
+    """Task 6: LSTM and GRU trained with three seeds each on the memory task; mean and sd of R².
+
+    The check scores every trained model itself on the exercise's test sequences (which
+    it draws again) and recomputes mean and sd (either ddof) from those scores. The
+    training sequences ``x_mem, y_mem`` serve only to recognise a score taken on them.
+    """
+    import keras
+
+    require(runs, "runs")
+    require(summary, "summary")
+    by_cell = _runs_by_cell(runs)
+    for cell in CELLS:
+        models = by_cell[cell]
+        if len(models) < 3:
+            raise Wrong(f"{cell} has {len(models)} run(s); train it with three different seeds.")
+        for seed, model in models.items():
+            if not isinstance(model, keras.Model):
+                raise Wrong(f"runs[(\"{cell}\", {seed!r})] should be the trained Keras model, not a "
+                            f"{type(model).__name__}.")
+            layers = _recurrent_layers(model)
+            kinds = {type(layer).__name__ for layer in layers}
+            if cell not in kinds:
+                raise Wrong(f"the model stored under (\"{cell}\", {seed!r}) has no {cell} layer "
+                            f"(it has {sorted(kinds) or 'no recurrent layer'}).")
+            optimizer = getattr(model, "optimizer", None)
+            if optimizer is None or int(keras.ops.convert_to_numpy(optimizer.iterations)) == 0:
+                raise Wrong(f"the {cell} model with seed {seed!r} was never trained: compile it "
+                            "and call model.fit(x_mem, y_mem, ...) before storing it.")
+        ids_ = [id(m) for m in models.values()]
+        if len(set(ids_)) < len(ids_):
+            raise Wrong(f"the same {cell} model object is stored under several seeds: build a "
+                        "new model inside the loop, after setting each seed.")
+        firsts = [np.concatenate([np.ravel(w) for w in m.get_weights()]) for m in models.values()]
+        for a in range(len(firsts)):
+            for b in range(a + 1, len(firsts)):
+                if firsts[a].shape == firsts[b].shape and np.array_equal(firsts[a], firsts[b]):
+                    raise Wrong(f"two {cell} runs have identical weights: the seed did not change. "
+                                "Call keras.utils.set_random_seed(seed) with each seed before "
+                                "building the model.")
+    if not isinstance(summary, dict) or any(cell not in summary for cell in CELLS):
+        raise Wrong('`summary` should be a dict {"LSTM": (mean, sd), "GRU": (mean, sd)}.')
+    x_test, y_test = memory_task(MEMORY_TEST_SIZE, MEMORY_GAP, MEMORY_TEST_SEED)
+    target = y_test[:, -1, 0].astype("float64")
+    lines = []
+    for cell in CELLS:
+        try:
+            answers = [_answers(m, x_test) for m in by_cell[cell].values()]
+        except Exception as err:  # the model cannot read the task
+            raise Wrong(f"a {cell} model cannot read the memory task's sequences (batch, "
+                        f"{MEMORY_GAP}, 2): {str(err).strip().splitlines()[0][:200]}") from None
+        scores = np.array([_r2(a[:, -1], target) for a in answers])
+        mean, sd = _pair(summary[cell], cell)
+        sds = (float(scores.std(ddof=0)), float(scores.std(ddof=1)))
+        tol = 2e-3
+        if abs(mean - scores.mean()) <= tol and any(abs(sd - s) <= tol for s in sds):
+            lines.append(f"{cell} R² {mean:.3f} ± {sd:.3f}")
+            continue
+        if abs(sd - scores.mean()) <= tol and any(abs(mean - s) <= tol for s in sds):
+            raise Wrong(f"summary[\"{cell}\"] is (sd, mean); give (mean, sd).")
+        on_train = _train_scores(by_cell[cell].values(), x_mem, y_mem)
+        if on_train is not None and abs(mean - on_train.mean()) <= tol:
+            raise Wrong(f"the {cell} mean {mean:.3f} is the score on the training sequences; score "
+                        "each model on the test sequences (x_mem_test, y_mem_test), which it "
+                        "never saw.")
+        if any(abs(sd - s * s) <= tol * 0.1 for s in sds) and abs(mean - scores.mean()) <= tol:
+            raise Wrong(f"the {cell} sd {sd:.4f} is a variance: take its square root (np.std).")
+        if all(a.shape[1] == MEMORY_GAP for a in answers):
+            first_var = y_test[:, 0, 0].astype("float64").var()
+            every_step = [float(np.mean(1 - np.mean((a - target[:, None]) ** 2, axis=0) / first_var))
+                          for a in answers]
+            if abs(mean - np.mean(every_step)) <= tol:
+                raise Wrong(f"the {cell} mean {mean:.3f} averages R² over every step; score the "
+                            "answer at the last step only, after the longest gap (last_step_r2).")
+        mse = (1 - scores) * target.var()
+        if abs(mean - mse.mean()) <= tol:
+            raise Wrong(f"the {cell} mean {mean:.3f} is a mean squared error; report R² "
+                        "(last_step_r2), where 1 is perfect recall.")
+        raise Wrong(f"summary[\"{cell}\"] = ({mean:.3f}, {sd:.3f}), but your {len(scores)} {cell} "
+                    f"models score R² {np.round(scores, 3).tolist()} at the last step on the test "
+                    f"sequences: mean {scores.mean():.3f}, sd {sds[1]:.3f} (or {sds[0]:.3f} with "
+                    "ddof=0).")
+    return ("recomputed from your trained models on the test sequences: " + "; ".join(lines) + ".")
+
+
 TASKS = task_count(EXERCISE)

@@ -1,5 +1,5 @@
 """Checks for exercise 04: what recurrent layers return, stacking, Bidirectional, final states,
-return_sequences in a stack.
+return_sequences in a stack, when Bidirectional is legal, and a forecaster that reads no future.
 
 The exercise feeds a batch ``x`` of shape (32, 10, 8) (32 sequences, 10 steps, 8
 features) to layers of 16 units.
@@ -17,6 +17,7 @@ from helpers.checks import (
     as_shape,
     batch_dimension_hint,
     check,
+    is_placeholder,
     model_shape,
     require,
     task_count,
@@ -347,6 +348,180 @@ def check_stack_flags(stack_flags: Any) -> str:
                     "not one forecast per window.")
     return (f"the first two layers hand every step to the next one; the last returns (batch, "
             f"{STACK[-1][1]}), and Dense(1) makes one forecast per window.")
+
+
+# ---------------------------------------------------------------------------
+# Task 6: predict whether a Bidirectional layer is legal and useful
+# ---------------------------------------------------------------------------
+
+SETUPS = ("window", "every_step", "gap", "encoder")
+VERDICTS = ("leak", "legal", "useful")
+# The rubric: "leak" when some output is trained against a value the backward half has read;
+# "useful" when the backward half brings values the forward half has not read when it
+# answers; "legal" when every value read is known before the target, but the forward half
+# has already read them all (the backward half adds an order, not information).
+RUBRIC = {"window": "legal", "every_step": "leak", "gap": "useful", "encoder": "legal"}
+_REASONS = {
+    ("window", "leak"): "every value in the window is known before the target x_(t+1), and the "
+                        "target is not in the input: nothing from the future is read.",
+    ("window", "useful"): "when the layer answers, its forward half has already read every value "
+                          "of the window; the backward half reads the same values in another "
+                          "order and brings no new one (notebook 08 measured no gain).",
+    ("encoder", "leak"): "the encoder reads only the past window, which is known when the "
+                         "forecast is made; the decoder's targets come after it.",
+    ("encoder", "useful"): "the encoder hands on its final states, and by then its forward half "
+                           "has read the whole window already: the backward half brings no new "
+                           "value, only another order.",
+    ("every_step", "legal"): "at step t the target is x_(t+1), the input of step t+1, and the "
+                             "backward half has read it: the model is trained to copy its answer.",
+    ("every_step", "useful"): "it looks useful, because training drives the error towards zero, "
+                              "but at step t the backward half has read x_(t+1), the target itself: "
+                              "a leak.",
+    ("gap", "leak"): "the whole sequence is recorded, so the values after the gap are known when "
+                     "the gap is filled: reading them is allowed.",
+    ("gap", "legal"): "it is legal, and more: at the gap the forward half has read only the values "
+                      "before it, the backward half brings those after it, which tell a lot about "
+                      "the missing value (notebook 04 §3).",
+}
+
+
+def _verdict_word(value: Any) -> str | None:
+    if isinstance(value, np.str_):
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    word = value.strip().lower()
+    return word if word in VERDICTS else None
+
+
+@check(EXERCISE, 6)
+def check_bidirectional_verdicts(verdicts: Any) -> str:
+    """Task 6: "leak", "legal" or "useful" for a Bidirectional layer in each of four setups."""
+    require(verdicts, "verdicts")
+    form = ('`verdicts` should be a dict with one word per setup, "leak", "legal" or "useful": '
+            '{"window": ..., "every_step": ..., "gap": ..., "encoder": ...}.')
+    if not isinstance(verdicts, dict):
+        raise Wrong(form)
+    if verdicts and all(is_placeholder(value) for value in verdicts.values()):
+        raise NotAttempted("`verdicts` still holds `...` for every setup. Write your four words "
+                           "under # YOUR CODE HERE.")
+    missing = [name for name in SETUPS if name not in verdicts]
+    if missing:
+        raise Wrong(f"`verdicts` has no entry for {', '.join(repr(m) for m in missing)}. " + form)
+    words = {}
+    for name in SETUPS:
+        word = _verdict_word(verdicts[name])
+        if word is None:
+            raise Wrong(f'verdicts["{name}"] = {verdicts[name]!r}: write one of "leak", "legal" '
+                        'or "useful".')
+        words[name] = word
+    wrong = [name for name in SETUPS if words[name] != RUBRIC[name]]
+    if wrong:
+        name = wrong[0]
+        more = f" ({len(wrong) - 1} more setup(s) to rethink)" if len(wrong) > 1 else ""
+        raise Wrong(f'setup "{name}" is not "{words[name]}": {_REASONS[(name, words[name])]}{more}')
+    return ("a backward half is legal wherever every value it reads is known before the target, "
+            "useful only where it brings values the forward half has not read yet (the gap), and "
+            "a leak where it reads the target itself (every step).")
+
+
+# ---------------------------------------------------------------------------
+# Task 7: a forecaster for every step that reads no future value
+# ---------------------------------------------------------------------------
+
+CAUSAL_STEPS = 16
+
+
+def future_reach(model: Any, steps: int = CAUSAL_STEPS, seed: int = 0) -> np.ndarray:
+    """How much each output step moves when one input step is changed: matrix [input s, output t].
+
+    Entry (s, t) is the largest change of the output at step t (over its features and a
+    batch of 8 random sequences) when the input at step s is raised by 1. A model that reads no future
+    value has zeros wherever s > t, below the diagonal.
+
+    >>> import keras
+    >>> layer = keras.layers.SimpleRNN(2, return_sequences=True)
+    >>> forward = keras.Sequential([keras.Input((4, 1)), layer])
+    >>> bool(np.all(np.tril(future_reach(forward, steps=4), k=-1) == 0))
+    True
+    >>> both = keras.Sequential([keras.Input((4, 1)), keras.layers.Bidirectional(layer)])
+    >>> bool(np.all(np.tril(future_reach(both, steps=4), k=-1) == 0))
+    False
+    """
+    x = np.random.default_rng(seed).normal(size=(8, steps, 1)).astype("float32")
+    batch = [x]
+    for s in range(steps):
+        moved = x.copy()
+        moved[:, s, 0] += 1.0
+        batch.append(moved)
+    out = np.asarray(model(np.concatenate(batch)), dtype="float64").reshape(steps + 1, 8, steps, -1)
+    return np.max(np.abs(out[1:] - out[:1]), axis=(1, 3))  # (input s, output t)
+
+
+def _all_layers(model: Any) -> list:
+    """Every layer inside ``model``, nested models included."""
+    found, todo = [], list(getattr(model, "layers", []))
+    while todo:
+        layer = todo.pop()
+        found.append(layer)
+        todo.extend(getattr(layer, "layers", []))
+    return found
+
+
+@check(EXERCISE, 7, points=2)
+def check_causal_model(causal_model: Any) -> str:
+    """Task 7: a model mapping (batch, 16, 1) to (batch, 16, 1) whose output at step t reads no input after t."""
+    import keras
+
+    require(causal_model, "causal_model")
+    if not isinstance(causal_model, keras.Model):
+        raise Wrong(f"`causal_model` should be a Keras model (keras.Sequential([...])), not a "
+                    f"{type(causal_model).__name__}.")
+    probe = np.zeros((2, CAUSAL_STEPS, 1), dtype="float32")
+    try:
+        out = causal_model(probe)
+    except Exception as err:  # any failure is the student's to fix
+        raise Wrong(f"the model cannot read a batch of shape (2, {CAUSAL_STEPS}, 1): "
+                    f"{str(err).strip().splitlines()[0][:200]}. Start it with "
+                    f"keras.Input(shape=({CAUSAL_STEPS}, 1)).") from None
+    if isinstance(out, list | tuple | dict):
+        raise Wrong("the model returns several outputs; it should return one tensor, the "
+                    "forecasts (batch, steps, 1).")
+    shape = tuple(out.shape)
+    if shape == (2, 1):
+        raise Wrong(f"the model returns {shape}: one forecast per sequence. This task needs one "
+                    "forecast at every step: return_sequences=True on the last recurrent layer.")
+    if shape != (2, CAUSAL_STEPS, 1):
+        raise Wrong(f"on a batch of shape (2, {CAUSAL_STEPS}, 1) the model returns {shape}; it "
+                    f"should return (2, {CAUSAL_STEPS}, 1), one next-value forecast per step "
+                    "(a recurrent layer with return_sequences=True, then Dense(1)).")
+    reach = future_reach(causal_model)
+    if not np.all(np.isfinite(reach)):
+        raise Wrong("the model's outputs contain NaN or infinity on random inputs.")
+    ahead = np.tril(reach, k=-1)  # input step s after output step t
+    if np.max(ahead) > 1e-5:
+        own = np.diagonal(reach, offset=-1)  # (s = t + 1, t): the input that is t's own target
+        if np.max(own) > 1e-5:
+            t = int(np.argmax(own))
+            where = (f"the forecast at step {t + 1} changes when the input at step {t + 2}, its "
+                     "own target, changes")
+        else:
+            s, t = np.unravel_index(int(np.argmax(ahead)), ahead.shape)
+            where = (f"the forecast at step {t + 1} changes when the input at step {s + 1}, "
+                     "still in its future, changes")
+        bidirectional = any(isinstance(layer, keras.layers.Bidirectional)
+                            for layer in _all_layers(causal_model))
+        cause = ("A Bidirectional layer's backward half reads every later step; use a "
+                 "one-directional recurrent layer." if bidirectional
+                 else "Look for a layer that reads the whole window at once (Bidirectional, "
+                      "Conv1D with padding='same', Flatten).")
+        raise Wrong(f"a leak: {where}. {cause}")
+    if reach[0, -1] < 1e-7:
+        raise Wrong(f"the forecast at the last step does not depend on the first input at all: "
+                    f"the model has no memory over the {CAUSAL_STEPS} steps. Use a recurrent "
+                    "layer (SimpleRNN, LSTM or GRU) with return_sequences=True.")
+    return (f"every forecast reads only the inputs up to its own step (checked by changing each "
+            f"of the {CAUSAL_STEPS} inputs in turn), and the last one remembers the first.")
 
 
 TASKS = task_count(EXERCISE)
