@@ -214,7 +214,7 @@ class _NumpyOps:
 def negative_log_likelihood(y: Any, raw: Any, distribution: str = "gaussian") -> np.ndarray:
     """The negative log-likelihood of each ``y`` under the head's raw outputs, in NumPy.
 
-    Taught in 12 §3.
+    Taught in 12 §1.
 
     ``raw[..., 0]`` is the mean ``mu``, ``softplus(raw[..., 1])`` the scale ``sigma`` and,
     for ``"student-t"``, ``2 + softplus(raw[..., 2])`` the degrees of freedom (above 2, so
