@@ -15,9 +15,9 @@ def test_counts_each_message_once_and_prints_one_line_per_kind():
     lines = []
     with count_fit_warnings(fits=5, print_fn=lines.append) as counts:
         for i in range(5):
-            warnings.warn("did not converge", FitWarning)
+            warnings.warn("did not converge", FitWarning, stacklevel=1)
             if i % 2 == 0:
-                warnings.warn("not identified", FitWarning)
+                warnings.warn("not identified", FitWarning, stacklevel=1)
     assert counts == {"did not converge": 5, "not identified": 3}
     assert lines == ["FitWarning in 5 of 5 fits: did not converge",
                      "FitWarning in 3 of 5 fits: not identified"]
@@ -35,8 +35,8 @@ def test_other_warnings_are_reissued_unchanged():
     with warnings.catch_warnings(record=True) as outer:
         warnings.simplefilter("always")
         with count_fit_warnings(fits=1, print_fn=lines.append):
-            warnings.warn("a pandas change is coming", FutureWarning)
-            warnings.warn("stopped early", FitWarning)
+            warnings.warn("a pandas change is coming", FutureWarning, stacklevel=1)
+            warnings.warn("stopped early", FitWarning, stacklevel=1)
     assert [(w.category, str(w.message)) for w in outer] == [(FutureWarning, "a pandas change is coming")]
     assert lines == ["FitWarning in 1 of 1 fits: stopped early"]
 
