@@ -27,7 +27,8 @@ window), so that a ranking of models does not rest on one test window.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 # Classical forecasts with intervals live in helpers.intervals (notebook 10); re-exported here.
@@ -68,7 +69,8 @@ __all__ = [
 class FitWarning(UserWarning):
     """A statistical model's fit needs attention; the message explains what it means.
 
-    First used in 09 §2.
+    Not used in a notebook by name: 09 §2 counts these warnings with
+    :func:`count_fit_warnings`, one line per kind.
 
     Silence it in a notebook cell with
     ``warnings.simplefilter("ignore", helpers.baselines.FitWarning)`` once you
@@ -1114,3 +1116,65 @@ def fourier_terms(dates: Any, pairs: int, period: float = 365.25) -> pd.DataFram
 
 
 __all__ += ["fourier_terms"]
+
+
+# ---------------------------------------------------------------------------
+# Many fits, one line per kind of warning
+# ---------------------------------------------------------------------------
+
+
+@contextmanager
+def count_fit_warnings(fits: int, print_fn: Callable[[str], Any] = print) -> Iterator[dict[str, int]]:
+    """Collect the FitWarnings raised in a block; print each kind once, with its count.
+
+    Taught in 09 §2.
+
+    A rolling-origin backtest fits a model at every origin, and a warning that every fit
+    raises would be printed dozens of times. Inside ``with count_fit_warnings(fits=n):``
+    each :class:`FitWarning` is recorded instead; when the block ends, one line per
+    distinct message says how many of the ``n`` fits raised it. Nothing is hidden: every
+    other warning is re-issued unchanged, and the counts are also returned.
+
+    Args:
+        fits: how many fits the block makes (the ``origins`` of :func:`rolling_origin`),
+            quoted in the summary line.
+        print_fn: the function that prints a line (``print`` by default).
+
+    Yields:
+        A dict ``{message: count}``, filled when the block ends.
+
+    Raises:
+        CourseInputError: ``fits`` is not a positive whole number, or ``print_fn`` is
+        not a function.
+
+    >>> with count_fit_warnings(fits=3) as counts:
+    ...     for _ in range(3):
+    ...         warnings.warn("VARMAX: the optimizer stopped early", FitWarning)
+    FitWarning in 3 of 3 fits: VARMAX: the optimizer stopped early
+    >>> counts
+    {'VARMAX: the optimizer stopped early': 3}
+    """
+    fits = _check_positive_int(fits, "fits")
+    if not callable(print_fn):
+        raise CourseInputError(
+            "print_fn must be a function that prints one line, such as print or "
+            f"lines.append; got {type(print_fn).__name__}."
+        )
+    counts: dict[str, int] = {}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield counts
+    others = []
+    for warning in caught:
+        if issubclass(warning.category, FitWarning):
+            message = str(warning.message)
+            counts[message] = counts.get(message, 0) + 1
+        else:
+            others.append(warning)
+    for message, count in counts.items():
+        print_fn(f"FitWarning in {count} of {fits} fits: {message}")
+    for warning in others:  # everything else is shown as usual
+        warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+
+
+__all__ += ["count_fit_warnings"]
