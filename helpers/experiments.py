@@ -30,7 +30,7 @@ __all__ = ["StepTrainer", "TrainingTrace", "adding_problem", "mean_sd", "two_cyc
 def adding_problem(n: int, steps: int, seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The adding problem: ``n`` sequences of ``steps`` random numbers, two of them marked.
 
-    Taught in 02 §5. First used in 02 §4.
+    Taught in 02 §4.
 
     Channel 0 holds numbers drawn uniformly from [0, 1); channel 1 is 1 at two steps,
     one in each half of the sequence, and 0 elsewhere. The target is the sum of the
@@ -130,11 +130,12 @@ def mean_sd(values: Any, digits: int = 3) -> str:
 class TrainingTrace:
     """What :meth:`StepTrainer.run` recorded: one entry per step, or per epoch.
 
-    First used in 02 §4.
+    Not used in a notebook; :meth:`StepTrainer.run` returns it (02 §4 and §5).
 
     ``losses`` holds the training loss of every mini-batch step (before its update),
     ``grad_norms`` the global norm of all gradients at that step (before any clipping),
-    ``epoch_seconds`` the wall time of every epoch. Timings depend on the machine and
+    ``epoch_seconds`` the wall time of every epoch (the first epoch of a new input shape
+    also pays for compiling the step). Timings depend on the machine and
     its load: print them, never assert them.
     """
 
@@ -157,7 +158,7 @@ class TrainingTrace:
 class StepTrainer:
     """Mini-batch training written out by hand, recording the loss and gradient of every step.
 
-    First used in 02 §4.
+    Taught in 02 §4.
 
     The step (forward pass on a ``GradientTape``, gradients, ``optimizer.apply``) is
     compiled once with ``tf.function`` for any batch size and sequence length, so a
