@@ -258,7 +258,7 @@ def per_horizon_errors(
 ) -> pd.Series:
     """One error value per forecast step for multi-step forecasts.
 
-    First used in 05 §7.
+    First used in 02 §4.
 
     Args:
         y_true: array of shape ``(n_origins, horizon)``: row ``i`` holds the truth

@@ -148,7 +148,7 @@ def diebold_mariano(loss_a: Any, loss_b: Any, horizon: int = 1,
                     alternative: str = "two-sided") -> DMResult:
     """Diebold-Mariano test that two forecasts are equally accurate.
 
-    Taught in 05 §8.
+    First used in 02 §4. Taught in 05 §8.
 
     ``d_t = loss_a[t] - loss_b[t]``; under equal accuracy its mean is zero. h-step
     forecast errors are correlated up to lag h - 1, so the variance of the mean is a

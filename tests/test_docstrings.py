@@ -37,7 +37,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-STUDENT_MODULES = ["baselines", "data", "deepar", "diagrams", "environment", "figures", "forecasting",
+STUDENT_MODULES = ["baselines", "data", "deepar", "diagrams", "environment", "experiments",
+                   "figures", "forecasting"]
                    "global_models", "intervals", "metrics", "mode", "models", "multistep",
                    "plotting", "recipes", "selection", "significance", "splits", "tables",
                    "training", "validation", "windows"]
