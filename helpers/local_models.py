@@ -235,7 +235,7 @@ def sarima_forecasts(history: pd.DataFrame, horizon: int, fits: dict[str, dict[s
 def by_series(values: Any, series: Any) -> np.ndarray:
     """Rearrange stacked windows ``(k * n, ...)`` into ``(n, k, ...)``: row t holds window t of every series.
 
-    Taught in 11 §5.
+    Taught in 11 §7.
 
     ``series`` gives each window's series number, as ``PanelWindows.series`` does; every
     series must have the same number of windows, stacked one series after the other (what
@@ -257,7 +257,7 @@ def local_networks(n_series: int, window: int, features: int, horizon: int, unit
                    seed: int = 0):
     """One LSTM(units) -> Dense(horizon) network per series, as one Keras model.
 
-    Taught in 11 §5.
+    Taught in 11 §7.
 
     Input ``(batch, n_series, window, features)``, output ``(batch, n_series, horizon)``:
     series i goes only through network i. With the mean squared error over all outputs as
