@@ -253,6 +253,12 @@ def by_series(values: Any, series: Any) -> np.ndarray:
     return np.swapaxes(values.reshape((k, -1) + values.shape[1:]), 0, 1)
 
 
+def _block_mask(rows: int, cols: int, n: int, repeat: int = 1) -> np.ndarray:
+    """1 where row block i meets column block i (in each of ``repeat`` column groups), else 0."""
+    mask = np.kron(np.eye(n), np.ones((rows, cols)))
+    return np.tile(mask, (1, repeat)).astype("float32")
+
+
 def local_networks(n_series: int, window: int, features: int, horizon: int, units: int,
                    seed: int = 0):
     """One LSTM(units) -> Dense(horizon) network per series, as one Keras model.
@@ -260,27 +266,62 @@ def local_networks(n_series: int, window: int, features: int, horizon: int, unit
     Taught in 11 §7.
 
     Input ``(batch, n_series, window, features)``, output ``(batch, n_series, horizon)``:
-    series i goes only through network i. With the mean squared error over all outputs as
-    the loss, network i's gradient comes from series i's errors alone, so training this
-    model trains ``n_series`` separate networks (each on its own series' windows, with Adam
-    scaling each weight's step on its own), in one compilation instead of ``n_series``. The
-    one thing they share is the number of epochs, if early stopping is used.
+    series i goes only through network i. The networks sit side by side in one wide LSTM
+    and one Dense layer whose weight matrices are *block-diagonal*: every weight that
+    would connect series i to network j (j != i) is zero at the start and set back to zero
+    after every update (a Keras weight constraint), so network i computes with series i's
+    inputs alone, and its gradient comes from series i's errors alone (Adam scales each
+    weight's step on its own). Training this model therefore trains ``n_series`` separate
+    networks, each starting from its own random weights, at the cost of one wide network
+    instead of ``n_series`` compilations. The one thing they share is the number of epochs,
+    if early stopping is used.
 
     >>> model = local_networks(n_series=2, window=4, features=3, horizon=2, units=3)
-    >>> tuple(model.output.shape), len(model.layers) - 1  # input layer, 2 x (slice, LSTM, Dense), stack
-    ((None, 2, 2), 7)
+    >>> tuple(model.output.shape), model.count_params()  # 2 x (LSTM(3) on 3 inputs + Dense(2)) ...
+    ((None, 2, 2), 340)
+    >>> 2 * (4 * 3 * (3 + 3 + 1) + 3 * 2 + 2)               # ... plus the zeros between them
+    184
     """
     import keras
 
     n_series = check_positive_int(n_series, "n_series")
-    shape = [check_positive_int(v, n) for v, n in ((window, "window"), (features, "features"))]
+    window = check_positive_int(window, "window")
+    features = check_positive_int(features, "features")
     horizon = check_positive_int(horizon, "horizon")
     units = check_positive_int(units, "units")
+
+    class _Blocks(keras.constraints.Constraint):
+        def __init__(self, mask):
+            self.mask = mask
+
+        def __call__(self, w):
+            return w * keras.ops.convert_to_tensor(self.mask, dtype=w.dtype)
+
+    masks = {"kernel": _block_mask(features, units, n_series, 4),
+             "recurrent": _block_mask(units, units, n_series, 4),
+             "dense": _block_mask(units, horizon, n_series)}
     keras.utils.set_random_seed(seed)
-    inputs = keras.Input(shape=(n_series, *shape))
-    outputs = []
+    inputs = keras.Input(shape=(n_series, window, features))
+    steps = keras.layers.Reshape((window, n_series * features))(keras.layers.Permute((2, 1, 3))(inputs))
+    lstm = keras.layers.LSTM(n_series * units, kernel_constraint=_Blocks(masks["kernel"]),
+                             recurrent_constraint=_Blocks(masks["recurrent"]))
+    dense = keras.layers.Dense(n_series * horizon, kernel_constraint=_Blocks(masks["dense"]))
+    outputs = keras.layers.Reshape((n_series, horizon))(dense(lstm(steps)))
+    model = keras.Model(inputs, outputs, name="local_networks")
+    # each network starts from its own small-network initial weights, the rest from zero
+    glorot, orthogonal = keras.initializers.GlorotUniform(seed), keras.initializers.Orthogonal(seed + 1)
+    kernel, recurrent, bias = (np.zeros(w.shape, "float32") for w in lstm.get_weights())
+    dense_kernel = np.zeros((n_series * units, n_series * horizon), "float32")
     for i in range(n_series):
-        one = keras.layers.Lambda(lambda x, i=i: x[:, i], name=f"series_{i}")(inputs)
-        outputs.append(keras.layers.Dense(horizon)(keras.layers.LSTM(units)(one)))
-    stacked = keras.layers.Lambda(lambda parts: keras.ops.stack(parts, axis=1), name="stack")(outputs)
-    return keras.Model(inputs, stacked, name="local_networks")
+        k = np.asarray(glorot((features, 4 * units)))
+        r = np.asarray(orthogonal((units, 4 * units)))
+        for g in range(4):                                  # the gates: input, forget, cell, output
+            cols = slice(g * n_series * units + i * units, g * n_series * units + (i + 1) * units)
+            kernel[i * features:(i + 1) * features, cols] = k[:, g * units:(g + 1) * units]
+            recurrent[i * units:(i + 1) * units, cols] = r[:, g * units:(g + 1) * units]
+        dense_kernel[i * units:(i + 1) * units, i * horizon:(i + 1) * horizon] = np.asarray(
+            glorot((units, horizon)))
+    bias[n_series * units:2 * n_series * units] = 1.0       # Keras' unit forget bias
+    lstm.set_weights([kernel, recurrent, bias])
+    dense.set_weights([dense_kernel, np.zeros(n_series * horizon, "float32")])
+    return model
