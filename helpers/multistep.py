@@ -12,6 +12,10 @@ The two figures draw what the notebook's text describes: :func:`plot_rolling_ori
 shows which months each model learns from and which months each origin forecasts, and
 :func:`plot_sequence_targets` shows the targets of a "sequence" model (a 12-month target
 at every input step) next to what a causal recurrent layer has read at that step.
+
+:func:`restart_training` lets one compiled Keras model train again from a new model's
+initial weights, with a fresh optimizer state, so that Keras does not trace its training
+step again for every seed or setting.
 """
 
 from __future__ import annotations
@@ -24,7 +28,13 @@ from helpers.validation import CourseInputError
 
 import numpy as np
 
-__all__ = ["OracleForecasts", "oracle_forecasts", "plot_rolling_origins", "plot_sequence_targets"]
+__all__ = [
+    "OracleForecasts",
+    "oracle_forecasts",
+    "plot_rolling_origins",
+    "plot_sequence_targets",
+    "restart_training",
+]
 
 
 @dataclass(frozen=True)
@@ -244,3 +254,97 @@ def plot_sequence_targets(window: int, horizon: int, ax: Any = None) -> Any:
            ylabel="input step t")
     ax.legend(loc="lower left", fontsize="small")
     return ax
+
+
+def restart_training(
+    model: Any,
+    initial: Any,
+    *,
+    learning_rate: float = 0.01,
+    clipnorm: float | None = None,
+    sample: Any = None,
+) -> Any:
+    """Reset a compiled model to ``initial``'s weights and a new optimizer state.
+
+    Taught in 05 §5.
+
+    Keras traces a model's training step into a TensorFlow graph the first time the
+    model trains; for a small recurrent network that takes longer than many epochs.
+    Training the same network again for another seed or learning rate need not pay for
+    it: build a *new* model (its initial weights come from the seed), copy those weights
+    into the model that is already compiled, and set every optimizer variable back to
+    its starting value (step counter and Adam's moment estimates to zero, the learning
+    rate to ``learning_rate``). ``model.fit`` then runs the graph it traced before, and
+    the training is the same as the new model's would have been, bit for bit
+    (``tests/test_multistep.py`` checks it).
+
+    Args:
+        model: a compiled Keras model that has been built (trained or called once).
+        initial: a new, uncompiled model of the same architecture, built after the
+            seed was set; only its weights are used.
+        learning_rate: the learning rate of the next training.
+        clipnorm: the gradient clipping of the next training; it is part of the traced
+            step, so it must equal the one ``model`` was compiled with.
+        sample: a batch of inputs, e.g. ``x[:1]``, to build ``initial`` by calling it
+            when it is not built yet (subclassed models are built on their first call).
+
+    Returns:
+        ``model``, ready for ``model.fit``.
+
+    >>> import keras
+    >>> x, y = np.zeros((8, 5, 1), "float32"), np.zeros((8, 1), "float32")
+    >>> def new_model():
+    ...     return keras.Sequential([keras.Input(shape=(5, 1)), keras.layers.GRU(2),
+    ...                              keras.layers.Dense(1)])
+    >>> model = new_model()
+    >>> model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+    >>> _ = model.fit(x, y, epochs=2, verbose=0)
+    >>> initial = new_model()
+    >>> model = restart_training(model, initial, learning_rate=0.003)
+    >>> all(np.array_equal(a, b) for a, b in zip(model.get_weights(), initial.get_weights()))
+    True
+    >>> int(model.optimizer.iterations), round(float(model.optimizer.learning_rate), 4)
+    (0, 0.003)
+    """
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None or not hasattr(optimizer, "variables"):
+        raise CourseInputError(
+            "model must be a compiled Keras model: call model.compile(...) and train it once "
+            "before restarting it (a model that was never compiled can simply be compiled)."
+        )
+    if not getattr(model, "built", False):
+        raise CourseInputError(
+            "model has not been built yet: train it once (or call it on a batch) first."
+        )
+    if model is initial:
+        raise CourseInputError(
+            "initial must be a new model built after setting the seed, not the compiled model "
+            "itself; e.g. restart_training(model, build_model(), ...)."
+        )
+    if not getattr(initial, "built", False):
+        if sample is None:
+            raise CourseInputError(
+                "initial has not been built yet (a subclassed model is built on its first call): "
+                "pass sample=x[:1] so it can be built, or call initial(x[:1]) first."
+            )
+        initial(sample)
+    if isinstance(learning_rate, bool) or not isinstance(learning_rate, int | float) or learning_rate <= 0:
+        raise CourseInputError(f"learning_rate must be a positive number, e.g. 0.01; got {learning_rate!r}.")
+    compiled_clipnorm = getattr(optimizer, "clipnorm", None)
+    if clipnorm != compiled_clipnorm:
+        raise CourseInputError(
+            f"model was compiled with clipnorm={compiled_clipnorm} but clipnorm={clipnorm} was asked "
+            "for; clipping is part of the traced training step, so compile a new model for it."
+        )
+    new_weights = initial.get_weights()
+    shapes = [tuple(w.shape) for w in model.get_weights()]
+    if shapes != [tuple(w.shape) for w in new_weights]:
+        raise CourseInputError(
+            f"initial's weights {[tuple(w.shape) for w in new_weights]} do not match model's "
+            f"{shapes}: build initial with the same function (same layers and sizes) as model."
+        )
+    model.set_weights(new_weights)
+    for variable in optimizer.variables:  # step counter, moment estimates, learning rate
+        variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
+    optimizer.learning_rate = float(learning_rate)
+    return model

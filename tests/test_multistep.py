@@ -6,10 +6,17 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import helpers  # noqa: F401  (sets the Keras backend before keras is imported)
-from helpers.multistep import oracle_forecasts, plot_rolling_origins, plot_sequence_targets
+import helpers  # sets the Keras backend before keras is imported
+from helpers.multistep import (
+    oracle_forecasts,
+    plot_rolling_origins,
+    plot_sequence_targets,
+    restart_training,
+)
+from helpers.training import fit
 from helpers.validation import CourseInputError
 
+import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -123,3 +130,98 @@ def test_sequence_targets_grid():
     plt.close("all")
     with pytest.raises(CourseInputError, match="window"):
         plot_sequence_targets(0, 3)
+
+
+# --- restart_training -------------------------------------------------------------------
+
+
+class _Feedback(keras.Model):
+    """A small subclassed model (built on its first call), like 05's FeedbackGRU."""
+
+    def __init__(self):
+        super().__init__()
+        self.cell = keras.layers.GRUCell(3)
+        self.warmup = keras.layers.RNN(self.cell, return_state=True)
+        self.head = keras.layers.Dense(1)
+
+    def call(self, window, training=False):
+        output, state = self.warmup(window, training=training)
+        first = self.head(output)
+        output, _ = self.cell(first, states=state, training=training)
+        return keras.ops.concatenate([first, self.head(output)], axis=1)
+
+
+def _restart_data(outputs):
+    rng = np.random.default_rng(3)
+    x = rng.random((40, 6, 1)).astype("float32")
+    y = rng.random((40, outputs)).astype("float32")
+    return x, y, x[:8] + 0.1, y[:8]
+
+
+def _sequential():
+    return keras.Sequential([keras.Input(shape=(6, 1)), keras.layers.GRU(3), keras.layers.Dense(1)])
+
+
+def _compile(model, learning_rate=0.01, clipnorm=None):
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate, clipnorm=clipnorm),
+                  loss="mse", steps_per_execution=2)
+    return model
+
+
+def _train(model, data):
+    x, y, x_val, y_val = data
+    return fit(model, x, y, epochs=4, batch_size=8, validation_data=(x_val, y_val), patience=2,
+               verbose_every=0)
+
+
+@pytest.mark.parametrize(("build", "outputs", "clipnorm"), [(_sequential, 1, None), (_Feedback, 2, 1.0)])
+def test_restart_training_trains_exactly_like_a_new_model(build, outputs, clipnorm):
+    data = _restart_data(outputs)
+    helpers.seed_everything(1)
+    new = _compile(build(), learning_rate=0.003, clipnorm=clipnorm)
+    new_run = _train(new, data)
+    helpers.seed_everything(0)                        # another seed and learning rate first
+    reused = _compile(build(), learning_rate=0.01, clipnorm=clipnorm)
+    _train(reused, data)
+    helpers.seed_everything(1)
+    same = restart_training(reused, build(), learning_rate=0.003, clipnorm=clipnorm, sample=data[0][:1])
+    assert same is reused
+    run = _train(reused, data)
+    assert run.history == new_run.history
+    for a, b in zip(reused.get_weights(), new.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_restart_training_without_the_optimizer_reset_would_differ():
+    """The reset matters: only copying the weights keeps Adam's moments and step count."""
+    data = _restart_data(1)
+    helpers.seed_everything(1)
+    new = _compile(_sequential())
+    _train(new, data)
+    helpers.seed_everything(0)
+    reused = _compile(_sequential())
+    _train(reused, data)
+    helpers.seed_everything(1)
+    reused.set_weights(_sequential().get_weights())  # weights only, the optimizer state kept
+    _train(reused, data)
+    assert any(not np.array_equal(a, b) for a, b in zip(reused.get_weights(), new.get_weights(), strict=True))
+
+
+def test_restart_training_refuses_what_it_cannot_restart():
+    data = _restart_data(1)
+    helpers.seed_everything(0)
+    trained = _compile(_sequential())
+    _train(trained, data)
+    with pytest.raises(CourseInputError, match="compiled"):
+        restart_training(_sequential(), _sequential())
+    with pytest.raises(CourseInputError, match="not the compiled model"):
+        restart_training(trained, trained)
+    with pytest.raises(CourseInputError, match="clipnorm"):
+        restart_training(trained, _sequential(), clipnorm=1.0)
+    with pytest.raises(CourseInputError, match="learning_rate"):
+        restart_training(trained, _sequential(), learning_rate=-1)
+    with pytest.raises(CourseInputError, match="sample"):
+        restart_training(trained, _Feedback())
+    wider = keras.Sequential([keras.Input(shape=(6, 1)), keras.layers.GRU(4), keras.layers.Dense(1)])
+    with pytest.raises(CourseInputError, match="same function"):
+        restart_training(trained, wider)
