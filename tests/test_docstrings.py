@@ -38,7 +38,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 STUDENT_MODULES = ["baselines", "data", "diagrams", "environment", "figures", "forecasting",
-                   "global_models", "intervals", "metrics", "mode", "models", "multistep",
+                   "global_models", "intervals", "memory", "metrics", "mode", "models", "multistep",
                    "plotting", "recipes", "selection", "significance", "splits", "tables",
                    "training", "validation", "windows"]
 EXTRA = {"results": ["publish", "check_periods"]}
