@@ -67,8 +67,8 @@ def recall_r2(answer: Any, target: Any) -> float:
 class RecallTracker(EpochTimer):
     """Time every epoch, score the last step on validation data, and stop early.
 
-    Taught in 03 §5. After every epoch the callback calls the model on ``x_val``
-    (one batch: the validation set is small), keeps :func:`recall_r2` of the answer
+    Taught in 03 §5. After every epoch the callback runs the model on ``x_val``
+    (``predict_on_batch``: one compiled call, the validation set is small), keeps :func:`recall_r2` of the answer
     at the last step against ``y_val[:, -1, 0]`` in ``r2``, and the epoch's seconds in
     ``seconds`` (from :class:`helpers.training.EpochTimer`). Training stops after the
     epoch in which the validation R² reaches ``stop_at``, or when it has not improved
@@ -120,7 +120,7 @@ class RecallTracker(EpochTimer):
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         super().on_epoch_end(epoch, logs)
-        answer = keras.ops.convert_to_numpy(self.model(self.x_val))[:, -1, 0]
+        answer = np.asarray(self.model.predict_on_batch(self.x_val))[:, -1, 0]  # compiled: quick
         self.r2.append(recall_r2(answer, self.target))
         reached = self.stop_at is not None and self.r2[-1] >= self.stop_at
         best_before = max(self.r2[: -self.patience], default=None) if self.patience else None
