@@ -39,8 +39,9 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 STUDENT_MODULES = ["baselines", "data", "deepar", "diagrams", "environment", "experiments",
                    "figures", "forecasting", "global_models", "intervals", "local_models",
-                   "metrics", "mode", "models", "multistep", "plotting", "recipes", "selection",
-                   "significance", "splits", "tables", "training", "validation", "windows"]
+                   "memory", "metrics", "mode", "models", "multistep", "plotting", "recipes",
+                   "selection", "significance", "splits", "tables", "training", "validation",
+                   "windows"]
 EXTRA = {"results": ["publish", "check_periods"]}
 
 REFERENCE = re.compile(r"\b(Taught in|First used in) (\d\d) §(\d+[a-z]?)\.")
