@@ -237,7 +237,7 @@ def loss_differential_bootstrap(loss_a: Any, loss_b: Any, horizon: int = 1,
                                 level: float = 0.95, seed: int = 0) -> BootstrapResult:
     """Moving-block bootstrap interval for the mean loss difference ``loss_a - loss_b``.
 
-    First used in 07 §6.
+    First used in 03 §5.
 
     Resamples blocks of ``block`` consecutive loss differences (Künsch 1989), so the
     correlation between neighbouring errors survives, and reports the percentile

@@ -129,7 +129,7 @@ class EpochLogger(keras.callbacks.Callback):
 class EpochTimer(keras.callbacks.Callback):
     """Record the wall time of every training epoch, in seconds.
 
-    First used in 03 §5.
+    Not used in a notebook (02 §5 times its epochs with ``helpers.experiments.StepTrainer``).
 
     After ``model.fit(..., callbacks=[timer])``, ``timer.seconds`` holds one number per
     epoch and ``timer.median_seconds`` their median, leaving out the first epoch when
