@@ -31,7 +31,10 @@ SOLUTIONS = exercises.solution_paths()
 def test_solution_then_its_exercise_run_top_to_bottom(solution):
     exercise = exercises.exercise_path(solution)
     assert exercise.exists(), f"{exercise.name} is missing: run `make exercises`"
-    run_in_one_kernel([solution, exercise])
+    try:
+        run_in_one_kernel([solution, exercise])
+    except NotebookFailed as failed:  # the notebook's traceback, not this helper's
+        pytest.fail(str(failed), pytrace=False)
 
 
 def test_every_exercise_and_solution_is_run_by_a_pair():
