@@ -15,6 +15,8 @@ over both workers.
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 import pytest
 from shared_kernel import NotebookFailed, run_in_one_kernel
@@ -33,8 +35,8 @@ def test_solution_then_its_exercise_run_top_to_bottom(solution):
     assert exercise.exists(), f"{exercise.name} is missing: run `make exercises`"
     try:
         run_in_one_kernel([solution, exercise])
-    except NotebookFailed as failed:  # the notebook's traceback, not this helper's
-        pytest.fail(str(failed), pytrace=False)
+    except NotebookFailed as failed:  # the notebook's traceback (without colours), not ours
+        pytest.fail(re.sub(r"\x1b\[[0-9;]*m", "", str(failed)), pytrace=False)
 
 
 def test_every_exercise_and_solution_is_run_by_a_pair():
