@@ -79,11 +79,11 @@ lint: env
 # Two pytest workers share two cores: one BLAS thread each avoids oversubscription,
 # which makes statsmodels fits (SARIMAX/VARMAX) many times slower. --doctest-modules runs
 # the docstring examples of helpers/ and tools/. nbval runs notebooks/; each solution and
-# its exercise run in one kernel in tests/test_exercise_notebooks.py. --dist loadgroup keeps
+# its exercise run in one kernel in tests/test_exercise_notebooks.py. --dist loadscope keeps
 # each file on one worker (tests/conftest.py) but spreads those pairs over both.
 test: lint
 	COURSE_FAST=1 MPLBACKEND=Agg OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
-		$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup --doctest-modules \
+		$(BIN)/python -m pytest -n $(JOBS) --dist loadscope --doctest-modules \
 		--nbval-lax --nbval-cell-timeout=600 tests helpers tools notebooks
 
 # Canary for maintainers (not CI): a separate environment with the newest releases of the
@@ -110,7 +110,7 @@ test-latest: env
 	@status=0; \
 	$(LATEST)/bin/ruff check helpers tools tests data $(NOTEBOOK_DIRS) || status=1; \
 	COURSE_FAST=1 MPLBACKEND=Agg OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
-		$(LATEST)/bin/python -m pytest -n $(JOBS) --dist loadgroup -p no:cacheprovider \
+		$(LATEST)/bin/python -m pytest -n $(JOBS) --dist loadscope -p no:cacheprovider \
 		--nbval-lax --nbval-cell-timeout=600 --ignore=tests/test_lock.py \
 		--deselect tests/test_environment.py::test_installed_environment_matches_pins \
 		tests notebooks || status=1; \

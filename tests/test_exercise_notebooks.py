@@ -9,8 +9,9 @@ every check reports the ``...`` placeholder as not attempted). One kernel start 
 TensorFlow import per pair instead of two. ``pytest --nbval-lax solutions/NN_*.ipynb`` still
 runs one notebook on its own while writing it.
 
-Each pair is its own ``xdist_group``, so `make test` (``--dist loadgroup``) spreads the pairs
-over both workers.
+Each pair is a test class of its own (``TestPair01``...): `make test` runs ``--dist loadscope``,
+which keeps a file's functions (and a notebook's cells) on one worker but spreads classes, so
+the pairs are shared by both workers.
 """
 
 from __future__ import annotations
@@ -26,17 +27,29 @@ from tools import exercises, nbtools
 SOLUTIONS = exercises.solution_paths()
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("solution", [
-    pytest.param(path, id=path.name[:2], marks=pytest.mark.xdist_group(f"pair-{path.name[:2]}"))
-    for path in SOLUTIONS])
-def test_solution_then_its_exercise_run_top_to_bottom(solution):
+def run_pair(solution):
+    """Run ``solution``, then its exercise, in one kernel; fail with the notebook's traceback."""
     exercise = exercises.exercise_path(solution)
     assert exercise.exists(), f"{exercise.name} is missing: run `make exercises`"
     try:
         run_in_one_kernel([solution, exercise])
     except NotebookFailed as failed:  # the notebook's traceback (without colours), not ours
         pytest.fail(re.sub(r"\x1b\[[0-9;]*m", "", str(failed)), pytrace=False)
+
+
+def _pair_class(solution):
+    @pytest.mark.slow
+    def test_solution_then_its_exercise_run_top_to_bottom(self):
+        run_pair(solution)
+
+    name = f"TestPair{solution.name[:2]}"
+    return name, type(name, (), {"__doc__": f"{solution.name} and its exercise, one kernel.",
+                                 "test_solution_then_its_exercise_run_top_to_bottom":
+                                 test_solution_then_its_exercise_run_top_to_bottom})
+
+
+# One class per pair (not a parametrized function): --dist loadscope schedules classes apart.
+globals().update(_pair_class(path) for path in SOLUTIONS)
 
 
 def test_every_exercise_and_solution_is_run_by_a_pair():
