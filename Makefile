@@ -1,6 +1,7 @@
 # The course's commands. A fresh machine needs only Python 3.11+ and the package index.
 #   make lab        create .venv if missing, then start JupyterLab on the course
-#   make test       lint + unit tests + docstring examples + every notebook (fast mode), in parallel
+#   make test       lint + unit tests + docstring examples + every notebook, exercise and
+#                   solution (fast mode), in parallel
 #   make lock       regenerate requirements.txt (every package, hashes) from requirements.in
 #   make test-latest  canary: newest releases of the top-level packages, whole suite (not CI)
 #   make lint       ruff over helpers, tools, tests, data and the notebooks
@@ -77,11 +78,13 @@ lint: env
 
 # Two pytest workers share two cores: one BLAS thread each avoids oversubscription,
 # which makes statsmodels fits (SARIMAX/VARMAX) many times slower. --doctest-modules runs
-# the docstring examples of helpers/ and tools/ (nbval alone collects the notebooks).
+# the docstring examples of helpers/ and tools/. nbval runs notebooks/; each solution and
+# its exercise run in one kernel in tests/test_exercise_notebooks.py. --dist loadscope keeps
+# each file on one worker (tests/conftest.py) but spreads those pairs over both.
 test: lint
 	COURSE_FAST=1 MPLBACKEND=Agg OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
-		$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --doctest-modules \
-		--nbval-lax --nbval-cell-timeout=600 tests helpers tools $(NOTEBOOK_DIRS)
+		$(BIN)/python -m pytest -n $(JOBS) --dist loadscope --doctest-modules \
+		--nbval-lax --nbval-cell-timeout=600 tests helpers tools notebooks
 
 # Canary for maintainers (not CI): a separate environment with the newest releases of the
 # top-level packages in requirements.in, ignoring the lock; prints what moved, runs everything.
@@ -107,10 +110,10 @@ test-latest: env
 	@status=0; \
 	$(LATEST)/bin/ruff check helpers tools tests data $(NOTEBOOK_DIRS) || status=1; \
 	COURSE_FAST=1 MPLBACKEND=Agg OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
-		$(LATEST)/bin/python -m pytest -n $(JOBS) --dist loadfile -p no:cacheprovider \
+		$(LATEST)/bin/python -m pytest -n $(JOBS) --dist loadscope -p no:cacheprovider \
 		--nbval-lax --nbval-cell-timeout=600 --ignore=tests/test_lock.py \
 		--deselect tests/test_environment.py::test_installed_environment_matches_pins \
-		tests $(NOTEBOOK_DIRS) || status=1; \
+		tests notebooks || status=1; \
 	if [ $$status = 0 ]; then \
 		echo "make test-latest: the course passes on the newest releases; consider make lock UPGRADE=1"; \
 	else \

@@ -14,3 +14,4 @@ def _fresh_check_log():
     checks.reset()
     yield
     checks.reset()
+

@@ -121,4 +121,8 @@ def test_makefile_targets():
     makefile = (ROOT / "Makefile").read_text()
     for target in ["lab:", "test:", "lint:", "exercises:", "env:"]:
         assert re.search(rf"^{target}", makefile, re.M), target
-    assert "COURSE_FAST=1" in makefile and "--dist loadfile" in makefile and "--nbval-lax" in makefile
+    assert "COURSE_FAST=1" in makefile and "--dist loadscope" in makefile and "--nbval-lax" in makefile
+    # make test's nbval runs notebooks/; exercises/ and solutions/ run in pairs (one kernel each)
+    line = re.search(r"^test:.*?\n((?:\t.*\n)+)", makefile, re.M)[1]
+    assert line.rstrip().endswith("tests helpers tools notebooks"), line
+    assert (ROOT / "tests" / "test_exercise_notebooks.py").exists()
