@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from helpers.baselines import BacktestFold
 from helpers.data import load
-from helpers.recipes import (SeriesTransform, _Network, _one_step_fitted, fine_tuned_backtest,
-                             lstm_forecast, lstm_residuals, stop_split)
+from helpers.recipes import (
+    SeriesTransform,
+    _Network,
+    _one_step_fitted,
+    fine_tuned_backtest,
+    lstm_forecast,
+    lstm_residuals,
+    stop_split,
+)
 from helpers.validation import CourseInputError
 from helpers.windows import make_windows
 
