@@ -87,7 +87,9 @@ def test_grading_reads_the_check_registry_without_importing_tensorflow():
             "from tools import grading\n"
             "exercise, notebook, module = grading.find_exercise('01')\n"
             "calls = grading.check_calls(notebook, module, grading.registry_of(module, exercise))\n"
-            "assert [c.task for c in calls] == [1, 2, 3, 4], calls\n"
+            "from tools.exercises import task_points\n"
+            "tasks = sorted(task_points(grading.ROOT / 'helpers/checks/ex01_rnn_basics.py'))\n"
+            "assert len(tasks) >= 4 and [c.task for c in calls] == tasks, calls\n"
             "heavy = [m for m in ('tensorflow', 'keras', 'helpers') if m in sys.modules]\n"
             "sys.exit(str(heavy) if heavy else 0)\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
