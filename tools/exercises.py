@@ -31,14 +31,13 @@ solution; ``python -m tools.exercises --check`` reports drift, as the tests do.
 from __future__ import annotations
 
 import argparse
-import ast
 import re
 from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
 
-from tools import nbtools
+from tools import grading, nbtools
 
 BEGIN = re.compile(r"^(?P<indent>\s*)# BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*# END SOLUTION\s*$")
@@ -95,18 +94,7 @@ def task_points(module: Path) -> dict[int, float]:
     """
     if not module.exists():
         return {}
-    found: dict[int, float] = {}
-    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
-        if not isinstance(node, ast.FunctionDef):
-            continue
-        for deco in node.decorator_list:
-            if not (isinstance(deco, ast.Call) and getattr(deco.func, "id", None) == "check"
-                    and len(deco.args) >= 2 and isinstance(deco.args[1], ast.Constant)):
-                continue
-            worth = next((k.value for k in deco.keywords if k.arg == "points"), None)
-            value = 1 if worth is None else ast.literal_eval(worth)
-            found[int(deco.args[1].value)] = float(value)
-    return found
+    return {task: worth for _, task, worth in grading.read_checks(module).values()}
 
 
 def _with_points(source: str, points: dict[int, float]) -> str:

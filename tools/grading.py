@@ -232,21 +232,19 @@ def points_of(module: str, exercise: str, root: Path = ROOT) -> dict[int, float]
     return {task: worth for task, worth in _registry(module, exercise, Path(root)).values()}
 
 
-@functools.cache
-def _registry(module: str, exercise: str, root: Path) -> dict[str, tuple[int, float]]:
-    """``{function name: (task, points)}`` of the ``@check(EXERCISE, task, points=...)`` functions.
+def read_checks(path: Path) -> dict[str, tuple[Any, int, float]]:
+    """``{function name: (exercise, task, points)}`` of the ``@check`` functions in ``path``.
 
-    The module's ``EXERCISE = "..."`` must name ``exercise``; a test compares this reading
-    with the registry that importing the module fills, for every exercise.
+    Read from the source with ``ast``, so neither ``helpers`` nor TensorFlow is imported:
+    ``exercise`` is the decorator's first argument (a string, or a module-level name such
+    as ``EXERCISE`` resolved to its string), ``task`` its second, ``points`` its keyword
+    (default 1). Also used by :func:`tools.exercises.task_points`.
     """
-    path = root.joinpath(*module.split(".")).with_suffix(".py")
-    if not path.is_file():
-        raise RuntimeError(f"could not read the checks registered by {module}: no {path}")
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
     named = {target.id: node.value.value for node in tree.body if isinstance(node, ast.Assign)
              for target in node.targets if isinstance(target, ast.Name)
              and isinstance(node.value, ast.Constant)}
-    found: dict[str, tuple[int, float]] = {}
+    found: dict[str, tuple[Any, int, float]] = {}
     for node in tree.body:
         if not isinstance(node, ast.FunctionDef):
             continue
@@ -257,16 +255,31 @@ def _registry(module: str, exercise: str, root: Path) -> dict[str, tuple[int, fl
             first = deco.args[0]
             owner = (first.value if isinstance(first, ast.Constant)
                      else named.get(first.id) if isinstance(first, ast.Name) else None)
-            if owner != exercise:
-                raise RuntimeError(f"could not read the checks registered by {module}: "
-                                   f"{node.name} is registered for {owner!r}, not {exercise!r}")
             worth = next((k.value for k in deco.keywords if k.arg == "points"), None)
-            found[node.name] = (int(deco.args[1].value),
+            found[node.name] = (owner, int(deco.args[1].value),
                                 1.0 if worth is None else float(ast.literal_eval(worth)))
+    return found
+
+
+@functools.cache
+def _registry(module: str, exercise: str, root: Path) -> dict[str, tuple[int, float]]:
+    """``{function name: (task, points)}`` of the ``@check(EXERCISE, task, points=...)`` functions.
+
+    The module's ``EXERCISE = "..."`` must name ``exercise``; a test compares this reading
+    with the registry that importing the module fills, for every exercise.
+    """
+    path = root.joinpath(*module.split(".")).with_suffix(".py")
+    if not path.is_file():
+        raise RuntimeError(f"could not read the checks registered by {module}: no {path}")
+    found = read_checks(path)
+    for name, (owner, _, _) in found.items():
+        if owner != exercise:
+            raise RuntimeError(f"could not read the checks registered by {module}: "
+                               f"{name} is registered for {owner!r}, not {exercise!r}")
     if not found:
         raise RuntimeError(f"could not read the checks registered by {module}: no @check "
                            "functions in it")
-    return found
+    return {name: (task, worth) for name, (_, task, worth) in found.items()}
 
 
 # --------------------------------------------------------------------------- isolation
