@@ -306,7 +306,8 @@ def ets_panel(history: pd.DataFrame, horizon: int, season: int = 12,
               params: dict[str, dict[str, Any]] | None = None) -> tuple[pd.DataFrame, dict[str, dict[str, Any]]]:
     """ETS forecasts for every series: additive damped trend and additive seasonality on logs.
 
-    Taught in 11 §4.
+    Not used in a notebook; 11 §4 fits this form among three with
+    ``helpers.local_models.select_ets``, which estimates it the same way.
 
     One fixed model for every series (on the log scale, so the seasonal swing is a
     proportion of the level): statsmodels' Holt-Winters ``ExponentialSmoothing`` with

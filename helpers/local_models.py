@@ -43,6 +43,7 @@ __all__ = [
     "by_series",
     "ets_forecasts",
     "local_networks",
+    "per_series",
     "sarima_forecasts",
     "select_ets",
     "select_sarima",
@@ -99,8 +100,44 @@ def _holt_winters(values: np.ndarray, form: str, season: int, kept: dict[str, An
         return model.fit(**given, optimized=False)
 
 
+def _select_one_ets(values: np.ndarray, season: int,
+                    known: dict[str, dict[str, Any] | None]) -> dict[str, Any]:
+    """:func:`select_ets` for one series' log values (run in a worker process when jobs > 1)."""
+    aicc, params = {}, {}
+    for form in ETS_FORMS:
+        kept = known.get(form)
+        result = _holt_winters(values, form, season, kept)
+        aicc[form] = float(result.aicc)
+        params[form] = kept if kept is not None else {key: result.params[key] for key in _ETS_KEYS}
+    return {"form": min(aicc, key=aicc.get), "aicc": aicc, "params": params}
+
+
+def per_series(function: Any, tasks: list[tuple[Any, ...]], jobs: int = 1) -> list[Any]:
+    """``[function(*task) for task in tasks]``, shared among ``jobs`` worker processes.
+
+    Not used in a notebook; :func:`select_ets` and :func:`select_sarima` (11 §4) run on it.
+
+    Fitting a statistical model to each of many series is work that splits cleanly: no
+    fit needs another's result. With ``jobs`` above 1 the tasks go to that many worker
+    processes (joblib's reusable pool: the workers start once, each importing the course
+    code, a few seconds, and stay for the next call), so two cores fit two series at a
+    time. The results come back in the order of ``tasks`` and are the same as with one
+    process. With ``jobs=1``, or fewer than two tasks per worker, everything runs here.
+
+    >>> per_series(divmod, [(7, 2), (9, 4)])
+    [(3, 1), (2, 1)]
+    """
+    jobs = check_positive_int(jobs, "jobs")
+    if jobs == 1 or len(tasks) < 2 * jobs:
+        return [function(*task) for task in tasks]
+    from joblib import Parallel, delayed
+
+    return Parallel(n_jobs=jobs)(delayed(function)(*task) for task in tasks)
+
+
 def select_ets(history: pd.DataFrame, season: int = 12,
-               known: dict[str, dict[str, dict[str, Any]]] | None = None) -> dict[str, dict[str, Any]]:
+               known: dict[str, dict[str, dict[str, Any]]] | None = None,
+               jobs: int = 1) -> dict[str, dict[str, Any]]:
     """Choose each series' exponential smoothing form by AICc, on logs of ``history``.
 
     Taught in 11 §4.
@@ -111,27 +148,22 @@ def select_ets(history: pd.DataFrame, season: int = 12,
     state) is kept. Forms whose parameters are already estimated on the same ``history``
     can be passed in ``known`` (``{form: {series: params}}``, e.g. the params that
     ``helpers.global_models.ets_panel`` returns for "damped trend"): they are only filtered
-    to get their AICc, not estimated again.
+    to get their AICc, not estimated again. ``jobs`` worker processes share the series
+    (:func:`per_series`); the result does not depend on it.
 
     Returns:
         ``{series: {"form": chosen form, "aicc": {form: AICc}, "params": {form: params}}}``,
-        to pass to :func:`ets_forecasts`.
+        to pass to :func:`ets_forecasts`; ``params["damped trend"]`` is what
+        ``ets_panel`` estimates.
     """
     season = check_positive_int(season, "season")
     logs = _logs(history, "history", season, 2 * season + 2)
     known = {} if known is None else known
     if not isinstance(known, dict) or any(form not in ETS_FORMS for form in known):
         raise CourseInputError(f"known must map forms among {list(ETS_FORMS)} to params per series.")
-    fits = {}
-    for column in logs.columns:
-        aicc, params = {}, {}
-        for form in ETS_FORMS:
-            kept = known.get(form, {}).get(column)
-            result = _holt_winters(logs[column].to_numpy(), form, season, kept)
-            aicc[form] = float(result.aicc)
-            params[form] = kept if kept is not None else {key: result.params[key] for key in _ETS_KEYS}
-        fits[column] = {"form": min(aicc, key=aicc.get), "aicc": aicc, "params": params}
-    return fits
+    tasks = [(logs[column].to_numpy(), season, {form: known[form].get(column) for form in known})
+             for column in logs.columns]
+    return dict(zip(logs.columns, per_series(_select_one_ets, tasks, jobs), strict=True))
 
 
 def _check_fits(fits: Any, columns: pd.Index, what: str) -> None:
@@ -167,7 +199,8 @@ def ets_forecasts(history: pd.DataFrame, horizon: int, fits: dict[str, dict[str,
     return pd.DataFrame(out, index=_future(history, horizon))
 
 
-def select_sarima(history: pd.DataFrame, season: int = 12) -> tuple[dict[str, dict[str, Any]], int]:
+def select_sarima(history: pd.DataFrame, season: int = 12,
+                  jobs: int = 1) -> tuple[dict[str, dict[str, Any]], int]:
     """Choose each series' seasonal ARIMA ``(p,1,q)(P,1,Q)`` on logs by AICc.
 
     Taught in 11 §4.
@@ -177,33 +210,38 @@ def select_sarima(history: pd.DataFrame, season: int = 12) -> tuple[dict[str, di
     differenced away). The estimation works on the differenced series directly
     (``simple_differencing=True``, several times faster, and the AICc of the 16 candidates
     stay comparable because they share the same differenced data); :func:`sarima_forecasts`
-    then runs the chosen parameters on the undifferenced logs.
+    then runs the chosen parameters on the undifferenced logs. ``jobs`` worker processes
+    share the series (:func:`per_series`); the result does not depend on it.
 
     Returns:
         ``(fits, n_warnings)``: ``{series: {"order", "seasonal_order", "params", "aicc"}}``
         and how many warnings (non-convergence, non-invertible starts) statsmodels raised.
     """
+    season = check_positive_int(season, "season")
+    logs = _logs(history, "history", season, 4 * season)
+    chosen = per_series(_select_one_sarima, [(logs[c].to_numpy(), season) for c in logs.columns], jobs)
+    fits = {column: fit for column, (fit, _) in zip(logs.columns, chosen, strict=True)}
+    return fits, sum(n for _, n in chosen)
+
+
+def _select_one_sarima(values: np.ndarray, season: int) -> tuple[dict[str, Any], int]:
+    """:func:`select_sarima` for one series' log values: (its fit, how many warnings)."""
     from statsmodels.tsa.statespace.sarimax import SARIMAX
     from threadpoolctl import threadpool_limits
 
-    season = check_positive_int(season, "season")
-    logs = _logs(history, "history", season, 4 * season)
-    fits, n_warnings = {}, 0
-    for column in logs.columns:
-        aicc, results = {}, {}
-        for p, q, P, Q in itertools.product((0, 1), repeat=4):
-            order, seasonal = (p, 1, q), (P, 1, Q, season)
-            with warnings.catch_warnings(record=True) as caught, threadpool_limits(1):
-                warnings.simplefilter("always")
-                result = SARIMAX(logs[column].to_numpy(), order=order, seasonal_order=seasonal,
-                                 simple_differencing=True).fit(disp=False)
-            n_warnings += len(caught)
-            aicc[(order, seasonal)] = float(result.aicc)
-            results[(order, seasonal)] = result.params
-        best = min(aicc, key=aicc.get)
-        fits[column] = {"order": best[0], "seasonal_order": best[1], "params": results[best],
-                        "aicc": aicc[best]}
-    return fits, n_warnings
+    aicc, results, n_warnings = {}, {}, 0
+    for p, q, P, Q in itertools.product((0, 1), repeat=4):
+        order, seasonal = (p, 1, q), (P, 1, Q, season)
+        with warnings.catch_warnings(record=True) as caught, threadpool_limits(1):
+            warnings.simplefilter("always")
+            result = SARIMAX(values, order=order, seasonal_order=seasonal,
+                             simple_differencing=True).fit(disp=False)
+        n_warnings += len(caught)
+        aicc[(order, seasonal)] = float(result.aicc)
+        results[(order, seasonal)] = result.params
+    best = min(aicc, key=aicc.get)
+    return {"order": best[0], "seasonal_order": best[1], "params": results[best],
+            "aicc": aicc[best]}, n_warnings
 
 
 def sarima_forecasts(history: pd.DataFrame, horizon: int, fits: dict[str, dict[str, Any]],

@@ -1,0 +1,51 @@
+"""helpers.local_models.per_series: the same results, in the same order, with worker processes."""
+
+import math
+
+from helpers import local_models as lm
+from helpers.validation import CourseInputError
+
+import numpy as np
+import pandas as pd
+import pytest
+
+
+def test_worker_processes_return_the_serial_results_in_task_order():
+    tasks = [(float(x), 0.5) for x in range(1, 12)]
+    # math.pow lives in a module the workers import in no time, so the pool itself is tested
+    assert lm.per_series(math.pow, tasks, jobs=2) == [math.pow(*t) for t in tasks]
+
+
+def test_too_few_tasks_for_the_workers_run_here(monkeypatch):
+    import joblib
+
+    monkeypatch.setattr(joblib, "Parallel", None)       # a pool would fail: there is none
+    assert lm.per_series(divmod, [(7, 2), (9, 4), (5, 5)], jobs=2) == [(3, 1), (2, 1), (1, 0)]
+
+
+@pytest.mark.parametrize("jobs", [0, -1, 1.5, "2"])
+def test_jobs_must_be_a_positive_whole_number(jobs):
+    with pytest.raises(CourseInputError, match="jobs"):
+        lm.per_series(divmod, [(1, 1)], jobs=jobs)
+
+
+@pytest.mark.parametrize("select", [lm.select_ets, lambda p, jobs: lm.select_sarima(p, jobs=jobs)[0]])
+def test_the_selections_hand_their_jobs_to_per_series(monkeypatch, select):
+    months = pd.date_range("2000-01-01", periods=60, freq="MS")
+    t = np.arange(60)
+    panel = pd.DataFrame({f"s{i}": 50 + 5 * np.sin(2 * np.pi * t / 12) + 0.1 * i * t
+                          for i in range(2)}, index=months)
+    seen = []
+
+    def serial(function, tasks, jobs=1):
+        seen.append((jobs, len(tasks)))
+        return [function(*task) for task in tasks]
+
+    expected = select(panel, jobs=1)
+    monkeypatch.setattr(lm, "per_series", serial)
+    got = select(panel, jobs=3)
+    assert seen == [(3, 2)]
+    assert list(got) == list(expected) == ["s0", "s1"]
+    for column in got:
+        assert {k: v for k, v in got[column].items() if k != "params"} == \
+            {k: v for k, v in expected[column].items() if k != "params"}
