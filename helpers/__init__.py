@@ -22,6 +22,10 @@ In fast mode (``COURSE_FAST=1``) importing ``helpers`` also switches Keras to ea
 execution (:func:`helpers.mode.run_eagerly_for_speed`): the tiny trainings of fast mode
 then skip graph tracing, which is most of their cost.
 
+None of that happens in a worker process that multiprocessing or joblib started
+(``helpers.local_models.per_series`` fits statistical models in such workers): there
+importing ``helpers`` leaves TensorFlow alone, which saves each worker a few seconds.
+
 Importing ``helpers`` also sets the course's figure style and gives every figure shown
 in a notebook alt text (:mod:`helpers.figures`).
 """
@@ -55,15 +59,30 @@ def _import_tensorflow_quietly() -> None:
         os.close(devnull)
 
 
+def _in_worker_process() -> bool:
+    """True in a process that multiprocessing or joblib started for the course's own work.
+
+    Such workers (``helpers.local_models.per_series``) fit statistical models, one series
+    after another, so they skip importing TensorFlow: a few seconds saved per worker. Code
+    that runs in a worker can still ``import keras``; only the quieting is skipped.
+    """
+    import multiprocessing
+
+    return multiprocessing.parent_process() is not None
+
+
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-_import_tensorflow_quietly()
+_WORKER = _in_worker_process()
+if not _WORKER:
+    _import_tensorflow_quietly()
 
 from helpers.mode import FAST, fast_mode, full_precision_float32, pick, seed_everything  # noqa: E402
 
-# float32 stays float32 on GPUs too (no TensorFloat-32): the NumPy = Keras checks need it.
-full_precision_float32()
+if not _WORKER:
+    # float32 stays float32 on GPUs too (no TensorFloat-32): the NumPy = Keras checks need it.
+    full_precision_float32()
 
-if FAST:
+if FAST and not _WORKER:
     from helpers.mode import run_eagerly_for_speed
 
     run_eagerly_for_speed()

@@ -49,3 +49,19 @@ def test_the_selections_hand_their_jobs_to_per_series(monkeypatch, select):
     for column in got:
         assert {k: v for k, v in got[column].items() if k != "params"} == \
             {k: v for k, v in expected[column].items() if k != "params"}
+
+
+def _imports_tensorflow(_):
+    import sys
+
+    import helpers  # noqa: F401
+
+    return "tensorflow" in sys.modules
+
+
+def test_workers_import_helpers_without_tensorflow():
+    # a worker only fits statistical models; importing TensorFlow would cost it seconds
+    assert lm.per_series(_imports_tensorflow, [(i,) for i in range(4)], jobs=2) == [False] * 4
+    import sys
+
+    assert "tensorflow" in sys.modules, "the main process still imports it"
