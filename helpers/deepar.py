@@ -393,7 +393,7 @@ _ETS_KEYS = ("smoothing_level", "smoothing_trend", "smoothing_seasonal", "dampin
 
 def ets_paths(history: pd.DataFrame, horizon: int, n_paths: int, season: int = 12,
               params: dict[str, dict[str, Any]] | None = None,
-              seed: int = 0) -> tuple[np.ndarray, dict[str, dict[str, Any]]]:
+              seed: int = 0, jobs: int = 1) -> tuple[np.ndarray, dict[str, dict[str, Any]]]:
     """Simulated ETS paths for every series: ``(n_series, n_paths, horizon)``, and the parameters.
 
     Taught in 12 §5.
@@ -403,10 +403,9 @@ def ets_paths(history: pd.DataFrame, horizon: int, n_paths: int, season: int = 1
     (or, with ``params`` from an earlier call, kept and only run forward). Paths come from
     statsmodels' ``simulate``: future errors drawn from a normal distribution with the
     spread of the series' own in-sample one-step errors, pushed through the model's
-    equations, then ``exp``.
+    equations, then ``exp``. ``jobs`` worker processes share the series
+    (``helpers.local_models.per_series``); the paths do not depend on it.
     """
-    from statsmodels.tsa.holtwinters import ExponentialSmoothing
-    from threadpoolctl import threadpool_limits
 
     history = _check_panel(history, "history")
     horizon = check_positive_int(horizon, "horizon")
@@ -419,26 +418,39 @@ def ets_paths(history: pd.DataFrame, horizon: int, n_paths: int, season: int = 1
                                or any(not isinstance(params.get(c), dict) for c in history.columns)):
         raise CourseInputError("params must be the dict an earlier ets_paths call returned for "
                                "the same series.")
+    from helpers.local_models import per_series
+
     rng = np.random.default_rng(seed)
-    out, fitted = np.empty((history.shape[1], n_paths, horizon)), {}
-    spec = dict(trend="add", damped_trend=True, seasonal="add", seasonal_periods=season)
-    for i, column in enumerate(history.columns):
-        logs = np.log(history[column].to_numpy(dtype="float64"))
-        kept = None if params is None else params[column]
-        with warnings.catch_warnings(), threadpool_limits(1):
-            warnings.simplefilter("ignore")
-            if kept is None:
-                result = ExponentialSmoothing(logs, **spec).fit()
-            else:
-                result = ExponentialSmoothing(
-                    logs, initialization_method="known", initial_level=kept["initial_level"],
-                    initial_trend=kept["initial_trend"], initial_seasonal=kept["initial_seasons"],
-                    **spec).fit(**{key: kept[key] for key in _ETS_KEYS[:4]}, optimized=False)
-            sims = result.simulate(horizon, repetitions=n_paths, error="add", anchor="end",
-                                   random_state=int(rng.integers(2**31)))
-        fitted[column] = kept if kept is not None else {key: result.params[key] for key in _ETS_KEYS}
-        out[i] = np.exp(np.asarray(sims).reshape(horizon, n_paths).T)
+    states = [int(rng.integers(2**31)) for _ in history.columns]     # one per series, in order
+    tasks = [(np.log(history[column].to_numpy(dtype="float64")), horizon, n_paths, season,
+              None if params is None else params[column], state)
+             for column, state in zip(history.columns, states, strict=True)]
+    results = per_series(_ets_paths_one, tasks, jobs)
+    out = np.stack([paths for paths, _ in results])
+    fitted = {column: kept for column, (_, kept) in zip(history.columns, results, strict=True)}
     return out, fitted
+
+
+def _ets_paths_one(logs: np.ndarray, horizon: int, n_paths: int, season: int,
+                   kept: dict[str, Any] | None, state: int) -> tuple[np.ndarray, dict[str, Any]]:
+    """:func:`ets_paths` for one series' log values: its paths and its parameters."""
+    from statsmodels.tsa.holtwinters import ExponentialSmoothing
+    from threadpoolctl import threadpool_limits
+
+    spec = dict(trend="add", damped_trend=True, seasonal="add", seasonal_periods=season)
+    with warnings.catch_warnings(), threadpool_limits(1):
+        warnings.simplefilter("ignore")
+        if kept is None:
+            result = ExponentialSmoothing(logs, **spec).fit()
+        else:
+            result = ExponentialSmoothing(
+                logs, initialization_method="known", initial_level=kept["initial_level"],
+                initial_trend=kept["initial_trend"], initial_seasonal=kept["initial_seasons"],
+                **spec).fit(**{key: kept[key] for key in _ETS_KEYS[:4]}, optimized=False)
+        sims = result.simulate(horizon, repetitions=n_paths, error="add", anchor="end",
+                               random_state=state)
+    fitted = kept if kept is not None else {key: result.params[key] for key in _ETS_KEYS}
+    return np.exp(np.asarray(sims).reshape(horizon, n_paths).T), fitted
 
 
 def probabilistic_scores(truth: pd.DataFrame, quantiles: Any, history: pd.DataFrame,

@@ -65,3 +65,16 @@ def test_workers_import_helpers_without_tensorflow():
     import sys
 
     assert "tensorflow" in sys.modules, "the main process still imports it"
+
+
+def test_ets_paths_are_the_same_with_worker_processes():
+    from helpers import deepar
+
+    months = pd.date_range("2000-01-01", periods=48, freq="MS")
+    t = np.arange(48)
+    panel = pd.DataFrame({f"s{i}": 50 + 5 * np.sin(2 * np.pi * t / 12) + 0.2 * i * t
+                          for i in range(4)}, index=months)
+    serial, params = deepar.ets_paths(panel, 3, 5, seed=1)
+    shared, same = deepar.ets_paths(panel, 3, 5, seed=1, jobs=2)
+    assert np.array_equal(serial, shared) and serial.shape == (4, 5, 3)
+    assert list(same) == list(params)
