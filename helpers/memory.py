@@ -8,7 +8,10 @@ earlier. Two measurements there are plumbing rather than lesson, so they live he
   training early once that score is reached, or once it has stopped improving;
 - :func:`gradient_by_lag`, the size of the gradient of the last output with respect to
   every earlier input step, averaged over sequences: notebook 02 §4's curve, here for
-  any (trained) model and any input channel.
+  any (trained) model and any input channel;
+- :func:`snapshot`, a copy of a trained model with its own weights, so that one compiled model
+  per cell type can be trained again and again (Keras traces its training step once)
+  while the trained models are kept for the later sections.
 
 >>> import keras
 >>> import numpy as np
@@ -30,7 +33,7 @@ from helpers.validation import CourseInputError, as_float_array, check_positive_
 import keras
 import numpy as np
 
-__all__ = ["RecallTracker", "gradient_by_lag", "recall_r2"]
+__all__ = ["RecallTracker", "gradient_by_lag", "recall_r2", "snapshot"]
 
 
 def recall_r2(answer: Any, target: Any) -> float:
@@ -196,3 +199,63 @@ def gradient_by_lag(model: Any, x: Any, channel: int = 0) -> np.ndarray:
         raise CourseInputError("the model's output does not depend on x: is it a Keras model?")
     by_step = np.abs(grad.numpy()[:, :, channel]).mean(axis=0)
     return by_step[::-1].copy()  # reverse time: index = lag
+
+
+def snapshot(model: Any) -> keras.Model:
+    """A copy of ``model`` with its current weights, which later training leaves alone.
+
+    First used in 03 §5. Keras traces a model's training step into a graph the first
+    time the model trains, and for a small recurrent network that costs more than many
+    epochs. Notebook 03 therefore trains every run of one cell type in the same compiled
+    model, reset to the next seed's initial weights with
+    :func:`helpers.multistep.restart_training`; the trained models that later cells look
+    inside (gates, gradients, fine-tuning) are kept as snapshots. A snapshot is a new
+    model of the same architecture (``keras.models.clone_model``) holding a copy of the
+    weights: training or resetting ``model`` afterwards leaves it unchanged. Call it
+    (``copy(x)``) or use ``predict_on_batch``. If ``model`` was compiled, the copy is
+    compiled the same way with a new optimizer (no steps taken, no traced graph).
+
+    Args:
+        model: a built Keras model (trained or called once, or created with an
+            ``keras.Input``).
+
+    Returns:
+        The copy, a ``keras.Model`` with the same kinds of layers and equal weights.
+
+    Raises:
+        CourseInputError: ``model`` is not a Keras model, or has not been built.
+
+    >>> keras.utils.set_random_seed(0)
+    >>> model = keras.Sequential([keras.Input((None, 2)), keras.layers.GRU(3),
+    ...                           keras.layers.Dense(1)])
+    >>> copy = snapshot(model)
+    >>> copy is model, all(np.array_equal(a, b) for a, b in zip(copy.get_weights(), model.get_weights()))
+    (False, True)
+    >>> _ = model.layers[-1].bias.assign(np.ones(1, "float32"))  # change the original ...
+    >>> float(copy.layers[-1].bias.numpy()[0])  # ... the snapshot keeps its weights
+    0.0
+    """
+    if not isinstance(model, keras.Model):
+        raise CourseInputError(
+            f"snapshot copies a Keras model (keras.Sequential or keras.Model); got "
+            f"{type(model).__name__}."
+        )
+    if not getattr(model, "built", False):
+        raise CourseInputError(
+            "the model has not been built yet, so it has no weights to copy: give it a "
+            "keras.Input, or call it on a batch (model(x[:1])) first."
+        )
+    try:
+        copy = keras.models.clone_model(model)
+    except (ValueError, TypeError, NotImplementedError) as err:
+        raise CourseInputError(
+            f"this model cannot be copied from its configuration ({err}); a subclassed model "
+            "needs get_config: keep its weights instead, weights = model.get_weights()."
+        ) from None
+    if not getattr(copy, "built", False):
+        raise CourseInputError(
+            "the copy of this model could not be built from its configuration; start the "
+            "model with keras.Input(shape) so that its copy knows its input shape."
+        )
+    copy.set_weights(model.get_weights())
+    return copy

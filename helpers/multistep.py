@@ -15,7 +15,9 @@ at every input step) next to what a causal recurrent layer has read at that step
 
 :func:`restart_training` lets one compiled Keras model train again from a new model's
 initial weights, with a fresh optimizer state, so that Keras does not trace its training
-step again for every seed or setting.
+step again for every seed or setting; :func:`validation_batches` hands Keras the
+validation pairs as a ready dataset, so that scoring them after every epoch does not
+rebuild an input pipeline each time.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ __all__ = [
     "plot_rolling_origins",
     "plot_sequence_targets",
     "restart_training",
+    "validation_batches",
 ]
 
 
@@ -266,7 +269,8 @@ def restart_training(
 ) -> Any:
     """Reset a compiled model to ``initial``'s weights and a new optimizer state.
 
-    Taught in 05 §5.
+    First used in 03 §5 (one compiled model per cell type for the memory task's 28
+    trainings). Taught in 05 §5.
 
     Keras traces a model's training step into a TensorFlow graph the first time the
     model trains; for a small recurrent network that takes longer than many epochs.
@@ -348,3 +352,57 @@ def restart_training(
         variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
     optimizer.learning_rate = float(learning_rate)
     return model
+
+
+def validation_batches(x: Any, y: Any, sample_weight: Any = None, *, batch_size: int = 32) -> Any:
+    """The validation pairs as a batched ``tf.data.Dataset``, in their order.
+
+    First used in 05 §5. Keras scores ``validation_data`` after every epoch. Given
+    arrays, it builds its input pipeline for them anew each time (the one that can
+    shuffle and slice training data), and for a few dozen validation windows that
+    costs more than the scoring itself. This dataset holds the same batches of
+    ``batch_size`` pairs in the same order, so the validation loss is the same, bit for
+    bit (``tests/test_multistep.py`` checks it), and in notebook 05 an epoch takes about
+    a quarter less time. Pass it as ``validation_data``.
+
+    Args:
+        x: the validation inputs, e.g. windows of shape ``(samples, timesteps, features)``.
+        y: the targets, one row per sample of ``x``.
+        sample_weight: optional weights, one per sample (or one per sample and step for
+            a model with a target at every step), as Keras's third element of
+            ``validation_data``.
+        batch_size: the batch size Keras would use for the arrays (``fit``'s
+            ``batch_size``, which ``validation_data`` arrays share).
+
+    Returns:
+        A ``tf.data.Dataset`` of ``(x, y)`` or ``(x, y, sample_weight)`` batches, float32.
+
+    Raises:
+        CourseInputError: arrays of different lengths, an empty or non-numeric array,
+            or a batch size that is not a positive integer.
+
+    >>> x, y = np.zeros((36, 4, 1)), np.ones((36, 2))
+    >>> [tuple(batch[0].shape) for batch in validation_batches(x, y)]
+    [(32, 4, 1), (4, 4, 1)]
+    """
+    from helpers.validation import as_float_array, check_positive_int
+
+    batch_size = check_positive_int(batch_size, "batch_size")
+    parts = {"x": x, "y": y}
+    if sample_weight is not None:
+        parts["sample_weight"] = sample_weight
+    arrays = {name: as_float_array(value, name).astype("float32") for name, value in parts.items()}
+    for name, array in arrays.items():
+        if array.ndim == 0 or len(array) == 0:
+            raise CourseInputError(
+                f"{name} must hold one entry per validation sample; got shape {array.shape}."
+            )
+    lengths = {name: len(array) for name, array in arrays.items()}
+    if len(set(lengths.values())) > 1:
+        raise CourseInputError(
+            f"x, y (and sample_weight) must have one entry per validation sample; got lengths "
+            f"{lengths}. Cut them from the same windows (e.g. a purged_split's X_val, y_val)."
+        )
+    import tensorflow as tf
+
+    return tf.data.Dataset.from_tensor_slices(tuple(arrays.values())).batch(batch_size)

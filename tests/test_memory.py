@@ -1,8 +1,9 @@
-"""Tests for helpers.memory: recall R², the early-stopping recall tracker, gradient by lag."""
+"""Tests for helpers.memory: recall R², the early-stopping recall tracker, gradient by lag,
+snapshots of trained models."""
 
 from __future__ import annotations
 
-from helpers.memory import RecallTracker, gradient_by_lag, recall_r2
+from helpers.memory import RecallTracker, gradient_by_lag, recall_r2, snapshot
 from helpers.validation import CourseInputError
 
 import keras
@@ -110,3 +111,53 @@ def test_gradient_by_lag_rejects_bad_input():
     for bad in (2, -1, 0.5, True):
         with pytest.raises(CourseInputError, match="channel must be an integer"):
             gradient_by_lag(model, x, channel=bad)
+
+
+@pytest.mark.parametrize("layer", [keras.layers.SimpleRNN, keras.layers.LSTM, keras.layers.GRU])
+def test_snapshot_answers_like_the_model_and_keeps_its_weights_when_the_model_trains_on(layer):
+    x, y = recall_data()
+    model = sequence_model(layer=layer)
+    model.fit(x, y, epochs=2, batch_size=16, verbose=0)
+    copy = snapshot(model)
+    assert copy is not model and copy.optimizer is not model.optimizer
+    assert int(model.optimizer.iterations) > 0 and int(copy.optimizer.iterations) == 0
+    assert [type(a) for a in copy.layers] == [type(a) for a in model.layers]
+    np.testing.assert_array_equal(copy(x).numpy(), model(x).numpy())
+    np.testing.assert_array_equal(copy.predict_on_batch(x), model.predict_on_batch(x))
+    before = copy(x).numpy()
+    model.fit(x, y, epochs=1, batch_size=16, verbose=0)  # the original moves on
+    assert not np.allclose(model(x).numpy(), before)
+    np.testing.assert_array_equal(copy(x).numpy(), before)
+
+
+def test_snapshot_of_a_model_that_reads_any_length():
+    keras.utils.set_random_seed(1)
+    model = keras.Sequential([keras.Input((None, 2)), keras.layers.GRU(3, return_sequences=True),
+                              keras.layers.Dense(1)])
+    copy = snapshot(model)
+    for steps in (4, 9):
+        x, _ = recall_data(n=5, steps=steps)
+        np.testing.assert_array_equal(copy(x).numpy(), model(x).numpy())
+
+
+def test_snapshot_rejects_what_it_cannot_copy():
+    with pytest.raises(CourseInputError, match="Keras model"):
+        snapshot(keras.layers.GRU(3))
+    with pytest.raises(CourseInputError, match="Keras model"):
+        snapshot([np.zeros(3)])
+    unbuilt = keras.Sequential([keras.layers.GRU(3), keras.layers.Dense(1)])
+    with pytest.raises(CourseInputError, match="not been built"):
+        snapshot(unbuilt)
+
+    class Subclassed(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = keras.layers.Dense(1)
+
+        def call(self, x):
+            return self.dense(x)
+
+    subclassed = Subclassed()
+    subclassed(np.zeros((1, 2), "float32"))
+    with pytest.raises(CourseInputError, match="get_weights"):
+        snapshot(subclassed)

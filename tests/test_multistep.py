@@ -1,4 +1,5 @@
-"""Tests for helpers.multistep: the oracle against statsmodels and a hand computation, the figures."""
+"""Tests for helpers.multistep: the oracle against statsmodels and a hand computation, the figures,
+restarted training and validation batches."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from helpers.multistep import (
     plot_rolling_origins,
     plot_sequence_targets,
     restart_training,
+    validation_batches,
 )
 from helpers.training import fit
 from helpers.validation import CourseInputError
@@ -225,3 +227,57 @@ def test_restart_training_refuses_what_it_cannot_restart():
     wider = keras.Sequential([keras.Input(shape=(6, 1)), keras.layers.GRU(4), keras.layers.Dense(1)])
     with pytest.raises(CourseInputError, match="same function"):
         restart_training(trained, wider)
+
+
+def validation_pairs(n=37, steps=5, weights=False, seed=3):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, steps, 1)).astype("float32")
+    y = rng.normal(size=(n, steps, 2) if weights else (n, 2)).astype("float32")
+    w = (rng.uniform(size=(n, steps)) > 0.4).astype("float32") if weights else None
+    return x, y, w
+
+
+@pytest.mark.parametrize("weights", [False, True])
+def test_validation_batches_give_keras_the_same_validation_loss_as_the_arrays(weights):
+    x, y, w = validation_pairs(n=70, weights=weights, seed=1)
+    x_val, y_val, w_val = validation_pairs(n=37, weights=weights, seed=2)
+    losses = {}
+    for kind in ["arrays", "dataset"]:
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((5, 1)), keras.layers.GRU(3, return_sequences=weights),
+                                  keras.layers.Dense(2)])
+        model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+        validation = (x_val, y_val) if w_val is None else (x_val, y_val, w_val)
+        if kind == "dataset":
+            validation = validation_batches(x_val, y_val, w_val, batch_size=16)
+        history = fit(model, x, y, epochs=3, batch_size=16, validation_data=validation, verbose_every=0)
+        losses[kind] = history.history["val_loss"]
+    assert len(losses["arrays"]) == 3 and losses["dataset"] == losses["arrays"]  # bit for bit
+
+
+def test_validation_batches_keep_the_order_and_the_batch_size():
+    x, y, w = validation_pairs(n=37, weights=True)
+    batches = list(validation_batches(x, y, w, batch_size=16))
+    assert [len(batch[0]) for batch in batches] == [16, 16, 5] and len(batches[0]) == 3
+    np.testing.assert_array_equal(np.concatenate([b[0].numpy() for b in batches]), x)
+    np.testing.assert_array_equal(np.concatenate([b[1].numpy() for b in batches]), y)
+    np.testing.assert_array_equal(np.concatenate([b[2].numpy() for b in batches]), w)
+    pairs = list(validation_batches(x.astype("float64"), y))
+    assert len(pairs) == 2 and len(pairs[0]) == 2 and pairs[0][0].dtype == "float32"
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, message",
+    [
+        ((np.zeros((5, 3, 1)), np.zeros((4, 1))), {}, "lengths"),
+        ((np.zeros((5, 3, 1)), np.zeros((5, 1)), np.ones(6)), {}, "lengths"),
+        ((np.zeros((0, 3, 1)), np.zeros((0, 1))), {}, "one entry per"),
+        ((np.zeros((5, 3, 1)), np.zeros((5, 1))), {"batch_size": 0}, "batch_size"),
+        ((np.zeros((5, 3, 1)), np.zeros((5, 1))), {"batch_size": 2.5}, "batch_size"),
+        ((np.zeros((5, 3, 1)), ["a"] * 5), {}, "y"),
+        ((None, np.zeros((5, 1))), {}, "x"),
+    ],
+)
+def test_validation_batches_explain_bad_input(args, kwargs, message):
+    with pytest.raises(CourseInputError, match=message):
+        validation_batches(*args, **kwargs)
