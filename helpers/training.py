@@ -24,6 +24,7 @@ With ``verbose_every=10`` (the default for ``epochs=100``) it prints lines such 
 
 from __future__ import annotations
 
+import math
 import numbers
 import time
 from collections.abc import Callable, Sequence
@@ -514,11 +515,19 @@ def fit(
         )
         all_callbacks.append(stopper)
 
+    # Arrays: say how many batches an epoch has. Keras then keeps the batch iterator it
+    # prepares at the end of one epoch for the next, instead of preparing a second one
+    # (about a tenth of each epoch for these small models; the training is the same).
+    steps_per_epoch = None
+    if _is_array_like(x) and batch_size:
+        n_train = math.floor(len(x) * (1.0 - validation_split)) if validation_split else len(x)
+        steps_per_epoch = math.ceil(n_train / batch_size)
     history = model.fit(
         x,
         y,
         epochs=epochs,
         batch_size=batch_size,
+        steps_per_epoch=steps_per_epoch,
         validation_data=validation_data,
         validation_split=validation_split,
         callbacks=all_callbacks,

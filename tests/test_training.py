@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import helpers
 from helpers.training import EpochLogger, fit
 from helpers.validation import CourseInputError
 
@@ -324,3 +325,29 @@ def test_epoch_timer_records_one_time_per_epoch_and_leaves_out_the_first():
     model.compile(optimizer="sgd", loss="mse")
     model.fit(np.zeros((4, 3, 1)), np.zeros((4, 3, 1)), epochs=2, verbose=0, callbacks=[timer])
     assert len(timer.seconds) == 2 and all(s > 0 for s in timer.seconds), "fit resets and refills the list"
+
+
+@pytest.mark.parametrize("split", [0.0, 0.1])
+def test_fit_trains_exactly_as_keras_does_and_never_runs_out_of_batches(split):
+    import warnings
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(53, 6, 1)).astype("float32")
+    y = x[:, -2:, 0].sum(axis=1, keepdims=True)
+
+    def trained(use_helper):
+        helpers.seed_everything(0)
+        model = keras.Sequential([keras.Input((6, 1)), keras.layers.GRU(3), keras.layers.Dense(1)])
+        model.compile(optimizer="adam", loss="mse", steps_per_execution=2)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            if use_helper:
+                fit(model, x, y, epochs=3, batch_size=8, validation_split=split, verbose_every=0)
+            else:
+                model.fit(x, y, epochs=3, batch_size=8, validation_split=split, verbose=0)
+        assert not [w for w in caught if "ran out of data" in str(w.message)]
+        return model.get_weights(), model.history.history
+
+    (ours, our_history), (theirs, their_history) = trained(True), trained(False)
+    assert our_history == their_history
+    assert all(np.array_equal(a, b) for a, b in zip(ours, theirs, strict=True))
