@@ -81,10 +81,12 @@ lint: env
 # the docstring examples of helpers/ and tools/. Each notebook, its solution and its
 # exercise run in one kernel in tests/test_exercise_notebooks.py (nbval runs no notebook
 # here: `pytest --nbval-lax notebooks/NN_*.ipynb` runs one alone). --dist loadscope keeps
-# each file on one worker but spreads those classes over both; tests/conftest.py starts them first.
+# each file on one worker but spreads those classes over both; tests/conftest.py puts them
+# first and --no-loadscope-reorder keeps that order (xdist's default starts the scopes with
+# the most tests first, which puts the one-test notebook classes, the longest, last).
 test: lint
 	COURSE_FAST=1 MPLBACKEND=Agg OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
-		$(BIN)/python -m pytest -n $(JOBS) --dist loadscope --doctest-modules \
+		$(BIN)/python -m pytest -n $(JOBS) --dist loadscope --no-loadscope-reorder --doctest-modules \
 		tests helpers tools
 
 # Canary for maintainers (not CI): a separate environment with the newest releases of the
