@@ -16,7 +16,6 @@ def _fresh_check_log():
     checks.reset()
 
 
-
 def pytest_collection_modifyitems(items):
     """Schedule the notebook classes of test_exercise_notebooks.py before everything else.
 

@@ -12,9 +12,9 @@ import per number instead of three. ``pytest -p no:xdist --nbval-lax notebooks/N
 it.
 
 Each number is a test class of its own (``TestNotebook01``...): `make test` runs
-``--dist loadscope``, which keeps a file's functions on one worker but spreads classes, and
-``tests/conftest.py`` schedules these classes first, so the two workers share them and the
-many small test files fill in around them.
+``--dist loadscope``, which keeps a file's functions on one worker but spreads classes;
+``tests/conftest.py`` puts these classes first and ``--no-loadscope-reorder`` keeps that
+order, so the two workers share them and the many small test files fill in around them.
 """
 
 from __future__ import annotations
