@@ -78,13 +78,16 @@ lint: env
 
 # Two pytest workers share two cores: one BLAS thread each avoids oversubscription,
 # which makes statsmodels fits (SARIMAX/VARMAX) many times slower. --doctest-modules runs
-# the docstring examples of helpers/ and tools/. nbval runs notebooks/; each solution and
-# its exercise run in one kernel in tests/test_exercise_notebooks.py. --dist loadscope keeps
-# each file on one worker (tests/conftest.py) but spreads those pairs over both.
+# the docstring examples of helpers/ and tools/. Each notebook, its solution and its
+# exercise run in one kernel in tests/test_exercise_notebooks.py (nbval runs no notebook
+# here: `pytest --nbval-lax notebooks/NN_*.ipynb` runs one alone). --dist loadscope keeps
+# each file on one worker but spreads those classes over both; tests/conftest.py puts them
+# first and --no-loadscope-reorder keeps that order (xdist's default starts the scopes with
+# the most tests first, which puts the one-test notebook classes, the longest, last).
 test: lint
 	COURSE_FAST=1 MPLBACKEND=Agg OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
-		$(BIN)/python -m pytest -n $(JOBS) --dist loadscope --doctest-modules \
-		--nbval-lax --nbval-cell-timeout=600 tests helpers tools notebooks
+		$(BIN)/python -m pytest -n $(JOBS) --dist loadscope --no-loadscope-reorder --doctest-modules \
+		tests helpers tools
 
 # Canary for maintainers (not CI): a separate environment with the newest releases of the
 # top-level packages in requirements.in, ignoring the lock; prints what moved, runs everything.
@@ -111,9 +114,9 @@ test-latest: env
 	$(LATEST)/bin/ruff check helpers tools tests data $(NOTEBOOK_DIRS) || status=1; \
 	COURSE_FAST=1 MPLBACKEND=Agg OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 		$(LATEST)/bin/python -m pytest -n $(JOBS) --dist loadscope -p no:cacheprovider \
-		--nbval-lax --nbval-cell-timeout=600 --ignore=tests/test_lock.py \
+		--ignore=tests/test_lock.py \
 		--deselect tests/test_environment.py::test_installed_environment_matches_pins \
-		tests notebooks || status=1; \
+		tests || status=1; \
 	if [ $$status = 0 ]; then \
 		echo "make test-latest: the course passes on the newest releases; consider make lock UPGRADE=1"; \
 	else \

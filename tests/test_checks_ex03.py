@@ -351,7 +351,18 @@ def _trained(cell, seed, fit=True):
     return _TRAINED[key]
 
 
+_SCORES = {}
+
+
 def _score(model, metric, on):
+    """The model's score, computed once per model, metric and data (the models never change)."""
+    key = (id(model), metric, on)
+    if key not in _SCORES:
+        _SCORES[key] = (model, _compute_score(model, metric, on))  # the model kept: ids stay unique
+    return _SCORES[key][1]
+
+
+def _compute_score(model, metric, on):
     x, y = (X_MEM, Y_MEM) if on == "train" else (X_MEM_TEST, Y_MEM_TEST)
     out = np.asarray(model(x), dtype="float64")
     if metric == "every_step":

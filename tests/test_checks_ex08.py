@@ -293,8 +293,15 @@ def _model(functional=False):
     return _MODELS[functional]
 
 
+_PREDICTIONS = {}
+
+
 def _pred(model=None):
-    return np.asarray((model or _model()).predict(X_TEST, verbose=0), dtype="float64")
+    """The model's predictions on X_TEST, computed once per model (the models never change)."""
+    model = model or _model()
+    if id(model) not in _PREDICTIONS:
+        _PREDICTIONS[id(model)] = (model, np.asarray(model.predict(X_TEST, verbose=0), dtype="float64"))
+    return _PREDICTIONS[id(model)][1].copy()
 
 
 def _celsius(scaled):
@@ -318,7 +325,7 @@ def _change_model():
 
 
 def _change():
-    return np.asarray(_change_model().predict(X_TEST, verbose=0), dtype="float64")[:, 0]
+    return _pred(_change_model())[:, 0]
 
 
 def _r5():

@@ -153,8 +153,7 @@ def bindings(number: str, name: str, modules: set[str]) -> tuple[set[str], set[s
     """
     bare, aliases = set(), set()
     for _, source in notebook_cells(number):
-        tree = parse(source)
-        for node in ast.walk(tree) if tree else ():
+        for node in index(source)[2]:
             if isinstance(node, ast.ImportFrom) and node.module:
                 for alias in node.names:
                     if node.module.removeprefix("helpers.") in modules and alias.name == name:
@@ -183,15 +182,26 @@ def dotted(node: ast.AST) -> str | None:
     return None
 
 
+@cache
+def index(source: str) -> tuple[frozenset[str], frozenset[tuple[str, str | None]], tuple[ast.AST, ...]]:
+    """One walk over a cell (each is asked about every helper): the names it loads, its
+    ``(attribute, dotted owner)`` pairs, and its import statements."""
+    tree = parse(source)
+    loads, attributes, imports = set(), set(), []
+    for node in ast.walk(tree) if tree else ():
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            loads.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            attributes.add((node.attr, dotted(node.value)))
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            imports.append(node)
+    return frozenset(loads), frozenset(attributes), tuple(imports)
+
+
 def calls(source: str, name: str, bare: set[str], aliases: set[str]) -> bool:
     """Whether a code cell uses the helper (not an import line, a comment or a string)."""
-    tree = parse(source)
-    for node in ast.walk(tree) if tree else ():
-        if isinstance(node, ast.Name) and node.id in bare and isinstance(node.ctx, ast.Load):
-            return True
-        if isinstance(node, ast.Attribute) and node.attr == name and dotted(node.value) in aliases:
-            return True
-    return False
+    loads, attributes, _ = index(source)
+    return bool(loads & set(bare)) or any((name, alias) in attributes for alias in aliases)
 
 
 def sections_using(number: str, name: str, modules: set[str]) -> list[str | None]:
