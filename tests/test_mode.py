@@ -149,15 +149,3 @@ def test_tensor_float_32_is_off_after_import_and_after_seeding():
             "seed_everything must switch TensorFloat-32 off again"
     finally:
         tf.config.experimental.enable_tensor_float_32_execution(False)
-
-
-def test_a_fresh_course_process_runs_without_tensor_float_32():
-    """The switch happens on import, before any notebook code runs (a separate process)."""
-    import subprocess
-    import sys
-
-    code = ("import helpers, tensorflow as tf; "
-            "print(tf.config.experimental.tensor_float_32_execution_enabled())")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=300, check=True)
-    assert out.stdout.strip().splitlines()[-1] == "False"
