@@ -176,7 +176,7 @@ def _check_fits(fits: Any, columns: pd.Index, what: str) -> None:
 
 
 def ets_forecasts(history: pd.DataFrame, horizon: int, fits: dict[str, dict[str, Any]],
-                  form: str | None = None, season: int = 12) -> pd.DataFrame:
+                  form: str | None = None, season: int = 12, jobs: int = 1) -> pd.DataFrame:
     """Forecasts of every series with the parameters chosen by :func:`select_ets`.
 
     Taught in 11 §4.
@@ -184,19 +184,26 @@ def ets_forecasts(history: pd.DataFrame, horizon: int, fits: dict[str, dict[str,
     Each series uses its chosen form (or ``form`` for every series, to compare one fixed
     form), with the parameters and initial states estimated once; over a longer ``history``
     the states are only run forward through the new months. Forecasts are ``exp`` of the log
-    forecast, rows = the next ``horizon`` months, one column per series.
+    forecast, rows = the next ``horizon`` months, one column per series. ``jobs`` worker
+    processes share the series (:func:`per_series`); the forecasts do not depend on it.
     """
     horizon = check_positive_int(horizon, "horizon")
     logs = _logs(history, "history", season, 2 * season + 2)
     _check_fits(fits, logs.columns, "select_ets")
     if form is not None and form not in ETS_FORMS:
         raise CourseInputError(f"form must be None (each series' choice) or one of {list(ETS_FORMS)}.")
-    out = {}
+    tasks = []
     for column in logs.columns:
         chosen = form or fits[column]["form"]
-        result = _holt_winters(logs[column].to_numpy(), chosen, season, fits[column]["params"][chosen])
-        out[column] = np.exp(result.forecast(horizon))
-    return pd.DataFrame(out, index=_future(history, horizon))
+        tasks.append((logs[column].to_numpy(), chosen, season, fits[column]["params"][chosen], horizon))
+    paths = per_series(_ets_forecast_one, tasks, jobs)
+    return pd.DataFrame(dict(zip(logs.columns, paths, strict=True)), index=_future(history, horizon))
+
+
+def _ets_forecast_one(values: np.ndarray, form: str, season: int, params: dict[str, Any],
+                      horizon: int) -> np.ndarray:
+    """:func:`ets_forecasts` for one series' log values."""
+    return np.exp(_holt_winters(values, form, season, params).forecast(horizon))
 
 
 def select_sarima(history: pd.DataFrame, season: int = 12,

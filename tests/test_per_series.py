@@ -73,3 +73,15 @@ def test_ets_paths_are_the_same_with_worker_processes():
     shared, same = deepar.ets_paths(panel, 3, 5, seed=1, jobs=2)
     assert np.array_equal(serial, shared) and serial.shape == (4, 5, 3)
     assert list(same) == list(params)
+
+
+def test_ets_forecasts_are_the_same_with_worker_processes():
+    months = pd.date_range("2000-01-01", periods=48, freq="MS")
+    t = np.arange(48)
+    panel = pd.DataFrame({f"s{i}": 50 + 5 * np.sin(2 * np.pi * t / 12) + 0.2 * i * t
+                          for i in range(4)}, index=months)
+    fits = lm.select_ets(panel.iloc[:40])
+    for form in (None, "damped trend"):
+        serial = lm.ets_forecasts(panel, 6, fits, form)
+        assert serial.equals(lm.ets_forecasts(panel, 6, fits, form, jobs=2))
+        assert serial.shape == (6, 4)
