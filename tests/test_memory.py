@@ -117,7 +117,7 @@ def test_gradient_by_lag_rejects_bad_input():
 def test_snapshot_answers_like_the_model_and_keeps_its_weights_when_the_model_trains_on(layer):
     x, y = recall_data()
     model = sequence_model(layer=layer)
-    model.fit(x, y, epochs=2, batch_size=16, verbose=0)
+    model.fit(x, y, epochs=2, batch_size=len(x), verbose=0)   # two steps: enough to move
     copy = snapshot(model)
     assert copy is not model and copy.optimizer is not model.optimizer
     assert int(model.optimizer.iterations) > 0 and int(copy.optimizer.iterations) == 0
@@ -125,7 +125,7 @@ def test_snapshot_answers_like_the_model_and_keeps_its_weights_when_the_model_tr
     np.testing.assert_array_equal(copy(x).numpy(), model(x).numpy())
     np.testing.assert_array_equal(copy.predict_on_batch(x), model.predict_on_batch(x))
     before = copy(x).numpy()
-    model.fit(x, y, epochs=1, batch_size=16, verbose=0)  # the original moves on
+    model.fit(x, y, epochs=1, batch_size=len(x), verbose=0)  # the original moves on
     assert not np.allclose(model(x).numpy(), before)
     np.testing.assert_array_equal(copy(x).numpy(), before)
 
