@@ -395,8 +395,11 @@ def fit(
         verbose_every: print a line every this many epochs; the default is
             ``max(1, epochs // 10)``, and 0 prints nothing.
         callbacks: more Keras callbacks to run (a list; a single callback is accepted).
-        shuffle: shuffle the training samples each epoch (arrays only: a dataset is
+        shuffle: shuffle the order of the training samples (arrays only: a dataset is
             shuffled when it is built, e.g. ``windows_dataset(..., shuffle=True)``).
+            Once a seed is set (``helpers.seed_everything``, ``keras.utils.set_random_seed``),
+            Keras 3 on TensorFlow draws the same order in every epoch; without a seed it
+            draws a new one each epoch.
 
     Returns:
         The ``keras.callbacks.History``; plot it with
