@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-import helpers  # noqa: F401  (quiet TensorFlow import, Keras backend)
-from helpers import checks
-
 import pytest
+
+
+def pytest_configure(config):
+    """Import ``helpers`` first (quiet TensorFlow import, Keras backend), before any test
+    module imports keras: in every process that runs tests, not in the pytest-xdist
+    controller of `make test`, which only hands tests to its workers (importing TensorFlow
+    there kept both workers waiting about five seconds before they started)."""
+    controller = (getattr(config, "workerinput", None) is None
+                  and config.getoption("numprocesses", default=None))
+    if not controller:
+        import helpers  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
 def _fresh_check_log():
     """Every test starts and ends with an empty log of exercise verdicts."""
+    from helpers import checks
+
     checks.reset()
     yield
     checks.reset()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import csv
 import hashlib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -225,6 +226,24 @@ def test_endless_loops_are_stopped_per_cell_and_per_notebook(tmp_path):
     assert "longer than 4 s in total" in rows["sleeper"][0]["message"]
 
 
+def test_no_check_runs_once_the_notebook_changed_course_files(tmp_path):
+    # the grader's cell (which would import the checks, and TensorFlow with them) is skipped
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    folder, home, result = tmp_path / "exercises", tmp_path / "home", tmp_path / "result.json"
+    folder.mkdir()
+    home.mkdir()
+    plan = grading.Plan(
+        student="s", submission="", exercise="01_rnn_basics",
+        module="helpers.checks.ex01_rnn_basics", notebook_name="s.ipynb", calls=[], tasks=[],
+        template="", fast=True, cell_timeout=60, notebook_timeout=120, max_output_bytes=10**6,
+        max_file_bytes=10**7, sandbox=[], result="", pidfile=str(tmp_path / "pid"))
+    outcome = grading.Outcome("s")
+    grading._run(plan, _tiny("print('hello')"), folder, home, tmp_path, result, outcome,
+                 CellTimeoutError, DeadKernelError, lambda: ["helpers/checks/ex01_rnn_basics.py"])
+    assert outcome.error is None and not result.exists()
+
+
 # --------------------------------------------------------------------------- no kernel
 
 
@@ -381,3 +400,14 @@ def test_a_check_module_of_another_exercise_is_refused(tmp_path):
         grading._registry("helpers.checks.ex99_demo", "99_demo", tmp_path)
     with pytest.raises(RuntimeError, match="no .*ex98"):
         grading._registry("helpers.checks.ex98_none", "98_none", tmp_path)
+
+
+def test_the_grader_cell_imports_no_check_when_the_working_directory_moved(tmp_path):
+    namespace = {"get_ipython": lambda: None, "__name__": "course_grader"}
+    exec(grading.GRADER_SOURCE, namespace)
+    before, result = sys.modules["helpers.checks"], tmp_path / "result.json"
+    namespace["_grade"](str(result), "helpers.checks.ex01_rnn_basics", "01_rnn_basics", [],
+                        str(tmp_path / "exercises"))
+    record = json.loads(result.read_text())
+    assert "the working directory is" in record["problem"] and "checks_file" not in record
+    assert sys.modules["helpers.checks"] is before  # not deleted and imported again

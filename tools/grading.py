@@ -61,6 +61,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -360,10 +361,12 @@ def sandbox_prefix(root: Path = ROOT) -> tuple[list[str], str]:
 # Runs inside the student's kernel after the student's cells. It must not rely on any
 # name the student defined; it writes the verdicts to a file only the grader knows.
 GRADER_SOURCE = r'''
-def _grade(result_path, module_name, exercise, calls):
+def _grade(result_path, module_name, exercise, calls, folder):
     import contextlib, importlib, io, json, os, sys
     record = {"cwd": os.getcwd(), "verdicts": {}, "problem": None}
     try:
+        if os.path.realpath(record["cwd"]) != os.path.realpath(folder):
+            raise RuntimeError(f"the working directory is {record['cwd']}, not {folder}")
         for name in [n for n in sys.modules
                      if n == "helpers.checks" or n.startswith("helpers.checks.")]:
             del sys.modules[name]
@@ -394,8 +397,9 @@ def _grade(result_path, module_name, exercise, calls):
 '''
 
 
-def _grader_cell(result: Path, plan: Plan) -> str:
-    arguments = ", ".join(repr(v) for v in (str(result), plan.module, plan.exercise, plan.calls))
+def _grader_cell(result: Path, plan: Plan, folder: Path) -> str:
+    arguments = ", ".join(repr(v) for v in (str(result), plan.module, plan.exercise, plan.calls,
+                                            str(folder)))
     return ("__import__('builtins').exec(" + repr(GRADER_SOURCE + f"\n_grade({arguments})\n")
             + ", {'get_ipython': get_ipython, '__name__': 'course_grader'})")
 
@@ -526,7 +530,8 @@ def _grade_into(plan: Plan, outcome: Outcome) -> None:
         home = work / "home"
         home.mkdir()
         result = private / f"{os.urandom(8).hex()}.json"
-        _run(plan, nb, folder, home, work, result, outcome, CellTimeoutError, DeadKernelError)
+        _run(plan, nb, folder, home, work, result, outcome, CellTimeoutError, DeadKernelError,
+             lambda: tampered(course, expected))
         if outcome.error is None:
             broken = tampered(course, expected)
             record = json.loads(result.read_text()) if result.exists() else None
@@ -552,8 +557,14 @@ def _grade_into(plan: Plan, outcome: Outcome) -> None:
 
 
 def _run(plan: Plan, nb: Any, folder: Path, home: Path, work: Path, result: Path,
-         outcome: Outcome, timeout_error: type, dead_error: type) -> None:
-    """Execute the student's cells, then the grader's cell, in one fresh kernel."""
+         outcome: Outcome, timeout_error: type, dead_error: type,
+         tampered_now: Callable[[], list[str]]) -> None:
+    """Execute the student's cells, then the grader's cell, in one fresh kernel.
+
+    The grader's cell is skipped when the student's cells changed course files (the caller
+    reports which), and it imports no check when the working directory moved: both are
+    errors whatever the checks would say, and importing the checks costs a TensorFlow import.
+    """
     import nbformat
 
     sockets = Path(tempfile.mkdtemp(prefix="k-", dir=work))
@@ -585,9 +596,11 @@ def _run(plan: Plan, nb: Any, folder: Path, home: Path, work: Path, result: Path
                                      f"{plan.max_output_bytes / 1e6:g} MB limit; printing "
                                      "that much is not part of any task.")
                     return
+            if tampered_now():
+                return
             stage, index = "grader", len(nb.cells)
             client.timeout = max(1, int(plan.cell_timeout))
-            grader = nbformat.v4.new_code_cell(_grader_cell(result, plan))
+            grader = nbformat.v4.new_code_cell(_grader_cell(result, plan, folder))
             nb.cells.append(grader)
             client.execute_cell(grader, index)
             outcome.notes.extend(client.cell_errors)
