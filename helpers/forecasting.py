@@ -15,6 +15,7 @@ that follow the end of the series.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from helpers.models import model_shape
@@ -35,6 +36,7 @@ __all__ = [
     "direct_forecast",
     "future_index",
     "inverse_scale",
+    "predictor",
     "recursive_forecast",
     "to_series",
 ]
@@ -164,6 +166,43 @@ def _call(model: Any, x: np.ndarray) -> np.ndarray:
             "single output."
         )
     return np.asarray(keras.ops.convert_to_numpy(out), dtype="float32")
+
+
+def predictor(model: Any) -> Callable[[Any], np.ndarray]:
+    """``model``'s compiled inference as a function ``predict(batch) -> np.ndarray``.
+
+    First used in 10 §4d. The sampled paths of the DeepAR-style network there and of the
+    bootstrap in 10 §4e come from it.
+
+    ``predict(batch)`` is ``np.asarray(model.predict_on_batch(batch))``: the whole batch in
+    one call, without the progress bar and batching of ``model.predict``, through the
+    model's compiled inference function (traced on the first call). A loop that calls one
+    model many times, once per forecast step, wants exactly that: calling ``model(batch)``
+    runs the layers eagerly, op by op, and for a recurrent layer that is tens of times
+    slower. Fast mode, where Keras otherwise runs eagerly, compiles it too
+    (:func:`helpers.mode.compiled_graphs`); the numbers are the same either way.
+
+    >>> import keras
+    >>> model = keras.Sequential([keras.Input(shape=(3, 1)), keras.layers.Dense(2)])
+    >>> predict = predictor(model)
+    >>> predict(np.zeros((4, 3, 1), dtype="float32")).shape
+    (4, 3, 2)
+    """
+    from helpers.mode import compiled_graphs
+
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise CourseInputError(
+            f"predictor() needs a Keras model, got {type(model).__name__}. Pass the model "
+            "itself (for example keras.Sequential([...])), not its output or its weights."
+        )
+
+    def predict(batch: Any) -> np.ndarray:
+        with compiled_graphs():
+            return np.asarray(model.predict_on_batch(batch))
+
+    return predict
 
 
 def recursive_forecast(

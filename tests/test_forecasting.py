@@ -8,6 +8,7 @@ from helpers.forecasting import (
     direct_forecast,
     future_index,
     inverse_scale,
+    predictor,
     recursive_forecast,
     to_series,
 )
@@ -380,3 +381,26 @@ def test_history_with_a_missing_month_is_refused():
     dates = pd.date_range("2000-01-01", periods=30, freq="MS").delete(20)
     with pytest.raises(CourseInputError, match="not evenly spaced"):
         recursive_forecast(last_value_model(), pd.Series(np.zeros(29), index=dates), steps=2)
+
+
+def test_predictor_is_predict_on_batch_compiled_even_where_keras_runs_eagerly():
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((WINDOW, 1)), keras.layers.LSTM(3), keras.layers.Dense(2)])
+    x = RNG.normal(size=(5, WINDOW, 1)).astype("float32")
+    before = tf.config.functions_run_eagerly()
+    tf.config.run_functions_eagerly(True)  # as fast mode runs Keras
+    try:
+        got = predictor(model)(x)
+        assert tf.config.functions_run_eagerly()  # restored
+    finally:
+        tf.config.run_functions_eagerly(before)
+    assert model.predict_function.experimental_get_tracing_count() == 1  # compiled, not eager
+    assert isinstance(got, np.ndarray) and got.shape == (5, 2)
+    np.testing.assert_allclose(got, np.asarray(model.predict_on_batch(x)), rtol=1e-6)
+
+
+def test_predictor_needs_a_keras_model():
+    with pytest.raises(CourseInputError, match="needs a Keras model, got ndarray"):
+        predictor(np.zeros(3))
