@@ -422,8 +422,22 @@ def _opened_by_reshape():
     return layer
 
 
+_ANSWERS, _REAL_ANSWERS = {}, ex03._answers
+
+
+def _answers_once(model, x):
+    """``ex03._answers``, computed once per model and input: the table's models never change
+    after training, and task 6's check would otherwise run each of them eagerly, again, for
+    every attempt. The model is kept with its answers, so its ``id`` is never reused."""
+    key = (id(model), x.shape, hash(np.ascontiguousarray(x).tobytes()))
+    if key not in _ANSWERS:
+        _ANSWERS[key] = (model, _REAL_ANSWERS(model, x))
+    return _ANSWERS[key][1].copy()
+
+
 @pytest.mark.parametrize("attempt", TABLE03, ids=ids(TABLE03))
-def test_attempt_table(attempt):
+def test_attempt_table(attempt, monkeypatch):
+    monkeypatch.setattr(ex03, "_answers", _answers_once)
     assert judge(attempt) is None, judge(attempt)
 
 
