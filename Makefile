@@ -79,9 +79,9 @@ lint: env
 # Two pytest workers share two cores: one BLAS thread each avoids oversubscription,
 # which makes statsmodels fits (SARIMAX/VARMAX) many times slower. --doctest-modules runs
 # the docstring examples of helpers/ and tools/. Each notebook, its solution and its
-# exercise run in one kernel in tests/test_exercise_notebooks.py (nbval runs no notebook
-# here: `pytest --nbval-lax notebooks/NN_*.ipynb` runs one alone). --dist loadscope keeps
-# each file on one worker but spreads those classes over both; tests/conftest.py puts them
+# exercise run in tests/test_exercise_notebooks.py, two numbers per kernel (nbval runs no
+# notebook here: `pytest --nbval-lax notebooks/NN_*.ipynb` runs one alone). --dist loadscope
+# keeps each file on one worker but spreads those classes over both; tests/conftest.py puts them
 # first and --no-loadscope-reorder keeps that order (xdist's default starts the scopes with
 # the most tests first, which puts the one-test notebook classes, the longest, last).
 test: lint

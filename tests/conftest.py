@@ -29,8 +29,8 @@ def _fresh_check_log():
 def pytest_collection_modifyitems(items):
     """Schedule the notebook classes of test_exercise_notebooks.py before everything else.
 
-    They are the longest scopes of `make test` (a kernel each, the notebook, its solution and
-    its exercise); under ``--dist loadscope --no-loadscope-reorder`` (see the Makefile) the
+    They are the longest scopes of `make test` (a kernel each, two notebooks with their
+    solutions and exercises); under ``--dist loadscope --no-loadscope-reorder`` (see the Makefile) the
     scopes are handed out in this order to whichever worker is nearly free, so the long ones
     start first and the many short test files after them let the two workers finish together.
     """

@@ -39,7 +39,12 @@ del _os, _sys, _name, _call
 
 
 class NotebookFailed(AssertionError):
-    """A cell of one of the notebooks raised; the message names the notebook and the cell."""
+    """A cell of one of the notebooks raised; the message names the notebook and the cell,
+    ``path`` is the notebook."""
+
+    def __init__(self, message: str, path: Path) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 def reset_source(folder: Path) -> str:
@@ -82,7 +87,7 @@ def run_in_one_kernel(paths: list[Path], timeout: int = 600) -> None:
                     client.execute_cell(reset, 0)
                 except CellExecutionError as err:
                     raise NotebookFailed(f"resetting the kernel before {path.name} failed:"
-                                         f"\n{err}") from None
+                                         f"\n{err}", path) from None
                 client.nb = nb
                 for index, cell in enumerate(nb.cells):
                     if cell.cell_type != "code":
@@ -94,4 +99,4 @@ def run_in_one_kernel(paths: list[Path], timeout: int = 600) -> None:
                         raise NotebookFailed(
                             f"{path.parent.name}/{path.name}, cell {index + 1} failed"
                             + (f" (run after {before} in the same kernel)" if before else "")
-                            + f":\n{err}") from None
+                            + f":\n{err}", path) from None
