@@ -67,6 +67,31 @@ def test_notebook_structure(path):
     assert re.search(r"next", tail, re.I), "says what comes next"
 
 
+MAX_CELL_LINES = 30  # the lesson is the code: longer cells go into helpers/ (CONTRIBUTING.md)
+
+
+def long_cells(nb):
+    """(cell number as Jupyter counts it, line count) of each code cell over the limit."""
+    return [(k + 1, len(c.source.splitlines())) for k, c in enumerate(nb.cells)
+            if c.cell_type == "code" and len(c.source.splitlines()) > MAX_CELL_LINES]
+
+
+def test_a_long_cell_is_found():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# t\n" + "x\n" * 40),
+                                         nbformat.v4.new_code_cell("x = 1\n" * 30),
+                                         nbformat.v4.new_code_cell("x = 1\n" * 31)])
+    assert long_cells(nb) == [(3, 31)]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NB_IDS)
+def test_no_code_cell_is_over_30_lines(path):
+    found = long_cells(nbtools.read(path))
+    assert not found, (f"{path.name}: code cell(s) over {MAX_CELL_LINES} lines (cell, lines): "
+                       f"{found}. Split the cell, or move plumbing into helpers/.")
+
+
 NETWORK = re.compile(
     r"https?://|urlopen|urllib\.request|import requests|requests\.get|get_file\(|"
     r"keras\.datasets|load_data\(|pd\.read_html|socket\.|tfds\.load|get_rdataset|webuse\("
