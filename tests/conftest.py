@@ -30,9 +30,10 @@ def pytest_collection_modifyitems(items):
     """Schedule the notebook classes of test_exercise_notebooks.py before everything else.
 
     They are the longest scopes of `make test` (a kernel each, two notebooks with their
-    solutions and exercises); under ``--dist loadscope --no-loadscope-reorder`` (see the Makefile) the
-    scopes are handed out in this order to whichever worker is nearly free, so the long ones
-    start first and the many short test files after them let the two workers finish together.
+    solutions and exercises); under ``--dist loadscope --no-loadscope-reorder`` (see the
+    Makefile) the scopes are handed out in this order to whichever worker is nearly free, so
+    the long ones start first and the many short test files after them let the two workers
+    finish together.
     """
     first = [item for item in items if "test_exercise_notebooks.py::TestNotebook" in item.nodeid]
     chosen = set(map(id, first))

@@ -10,8 +10,8 @@ exercise must survive Run All (every cell that needs an answer waits for it, and
 reports the ``...`` placeholder as not attempted). One kernel start and one TensorFlow import
 per two numbers instead of six. What a reset cannot undo is an imported module, so
 ``test_every_notebook_imports_the_course_modules_it_uses`` checks that each notebook imports
-the ``helpers`` modules it uses. When a notebook fails, the numbers after it in the class
-run again in a kernel of their own, so one failure hides no other.
+the ``helpers`` modules it uses. When a notebook fails, the number after it in the class
+still runs, in a new kernel, so one failure hides no other.
 ``pytest -p no:xdist --nbval-lax notebooks/NN_*.ipynb`` (or ``solutions/NN_*.ipynb``) still
 runs one notebook on its own, cell by cell, while writing it.
 
@@ -44,13 +44,14 @@ def group(notebook):
 
 
 def clean(failed):
+    """The failure's message without the traceback's terminal colours."""
     return re.sub(r"\x1b\[[0-9;]*m", "", str(failed))
 
 
 def run_groups(groups):
-    """Run the groups one after another in one kernel. When one fails, each group after it
-    runs again in a kernel of its own, so one failure hides no other; every failure is
-    reported, with its notebook, cell and traceback."""
+    """Run the groups one after another in one kernel. When one fails, the groups after it
+    go on in a new kernel, so one failure hides no other; every failure is reported, with
+    its notebook, cell and traceback."""
     for path in (p for g in groups for p in g):
         assert path.exists(), f"{path.name} is missing: run `make exercises`"
     failures, rest = [], list(groups)
