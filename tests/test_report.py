@@ -53,6 +53,18 @@ def test_render_markdown_shows_times_and_tables():
             "period: 1993-09 to 1994-08.") in text
 
 
+def test_render_markdown_flags_a_long_silence():
+    quiet = {"status": "ok", "wall_time_s": 90.0, "longest_silence_s": 31.2,
+             "longest_silence_cell": 12}
+    chatty = {"status": "ok", "wall_time_s": 80.0, "longest_silence_s": 24.0,
+              "longest_silence_cell": 7}
+    text = render_markdown({"notebooks": {"notebooks/05_x.ipynb": quiet, "notebooks/06_x.ipynb": chatty,
+                                          "notebooks/07_x.ipynb": {"status": "ok", "wall_time_s": 5.0}}})
+    assert "| 31 (cell 12) (over 30 s: no progress shown) |" in text
+    assert "| 24 (cell 7) |" in text
+    assert "| `notebooks/07_x.ipynb` | ok | 5 |  |  |" in text  # not measured: empty
+
+
 @pytest.mark.skipif(not RESULTS_JSON.exists(), reason="no results committed yet (make results)")
 def test_committed_results_are_in_sync_and_complete():
     data = json.loads(RESULTS_JSON.read_text())

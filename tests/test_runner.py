@@ -61,6 +61,23 @@ def test_headless_run_is_quiet_and_uses_local_sockets(tmp_path, capfd):
         assert runner.kernel_config(tmp_path).KernelManager.transport == "ipc"
 
 
+@pytest.mark.slow
+def test_the_longest_stretch_without_output_is_recorded_with_its_cell(tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# t"),
+                nbformat.v4.new_code_cell("import time\nprint('start')\ntime.sleep(1.5)"),
+                nbformat.v4.new_code_cell("print('quick')")]
+    path = tmp_path / "quiet.ipynb"
+    nbformat.write(nb, str(path))
+    silences = {}
+    _, status = runner.execute(path, dict(os.environ), timeout=120, silences=silences)
+    assert status == "ok" and set(silences) == {1, 2}, silences
+    found = runner.longest_silence(silences)
+    assert found["longest_silence_cell"] == 2 and found["longest_silence_s"] >= 1.0, found
+
+
 def test_slides_carry_the_figures_alt_text(tmp_path):
     import nbformat
 

@@ -59,6 +59,21 @@ def _multiple(info: dict[str, Any] | None) -> str:
     return f"{value:.1f}" + (" (over budget)" if value > BUDGET_MULTIPLE else "")
 
 
+# A full-mode cell may run longer than this only if it shows progress (a line per model, a
+# progress bar) at least this often: `make results` records each notebook's longest stretch
+# without output (tools.runner) and RESULTS.md flags one over it.
+SILENCE_LIMIT_S = 30.0
+
+
+def _silence(info: dict[str, Any] | None) -> str:
+    """A notebook's longest stretch without output and its cell, flagged when over the limit."""
+    seconds = (info or {}).get("longest_silence_s")
+    if seconds is None:
+        return ""
+    flag = f" (over {SILENCE_LIMIT_S:g} s: no progress shown)" if seconds > SILENCE_LIMIT_S else ""
+    return f"{seconds:.0f} (cell {info['longest_silence_cell']}){flag}"
+
+
 def _calibration_line(results: dict[str, Any]) -> str:
     from tools.calibration import BUDGET_MULTIPLE, BUDGET_S, REFERENCE_S
 
@@ -81,10 +96,14 @@ def render_markdown(results: dict[str, Any]) -> str:
     lines.append("Measured on: " + ", ".join(f"{k} {v}" for k, v in facts.items()) +
                  f"; total wall time {results.get('total_wall_time_s', 0) / 60:.1f} min.")
     lines += ["", "## Wall time per notebook", "", _calibration_line(results), "",
-              "| notebook | status | wall time (s) | × calibration |", "|---|---|---|---|"]
+              f"The last column is the longest a cell ran without any output (seconds, and the "
+              f"cell as Jupyter numbers it); a cell may run longer than {SILENCE_LIMIT_S:g} s only "
+              "if it shows progress.", "",
+              "| notebook | status | wall time (s) | × calibration | longest without output (s) |",
+              "|---|---|---|---|---|"]
     for name, info in results.get("notebooks", {}).items():
         lines.append(f"| `{name}` | {info.get('status', '')} | {info.get('wall_time_s', 0):.0f} | "
-                     f"{_multiple(info)} |")
+                     f"{_multiple(info)} | {_silence(info)} |")
     for name, info in results.get("notebooks", {}).items():
         for record in info.get("published", []):
             lines += ["", f"## {name}", "",

@@ -2,7 +2,8 @@
 
 * ``python -m tools.runner results`` executes every notebook in
   ``notebooks/`` and ``solutions/`` in **full mode**, one after another, with a
-  progress bar; it records each notebook's wall time and the tables the
+  progress bar; it records each notebook's wall time, its longest stretch without
+  output (a cell over ``SILENCE_LIMIT_S`` without progress is flagged) and the tables the
   notebooks publish (see :mod:`helpers.results`) in ``results/results.json``
   and renders ``results/RESULTS.md``, the README's headline results and the
   teaching guide's run-time table (see :mod:`tools.report`). Executed copies go
@@ -28,7 +29,13 @@ from pathlib import Path
 from typing import Any
 
 from tools import nbtools
-from tools.report import machine, render_markdown, update_readme, update_teaching_guide
+from tools.report import (
+    SILENCE_LIMIT_S,
+    machine,
+    render_markdown,
+    update_readme,
+    update_teaching_guide,
+)
 
 # Where helpers.results.publish() writes each notebook's tables under `make results`
 # (the same name as helpers.results.RESULTS_ENV; a test keeps the two equal).
@@ -65,10 +72,64 @@ def kernel_config(socket_dir: Path) -> Any:
     return config
 
 
-def execute(path: Path, env: dict[str, str], timeout: int = 1800) -> tuple[Any, str]:
-    """Execute one notebook with nbclient; return the executed notebook and a status string."""
-    import nbformat
+def _silence_client() -> type:
+    """An nbclient NotebookClient that records each cell's longest stretch without output."""
     from nbclient import NotebookClient
+
+    class SilenceClient(NotebookClient):  # type: ignore[misc, valid-type]
+        """``silences[cell_index]``: the longest wait, in seconds, between a code cell's start,
+        its outputs and its end, as this process receives them (the kernel sends printed text
+        every 0.2 s or so, which is far below what matters here)."""
+
+        silences: dict[int, float]
+        _last: float | None = None
+
+        async def async_execute_cell(self, cell: Any, cell_index: int, *args: Any,
+                                     **kwargs: Any) -> Any:
+            if cell.cell_type != "code":
+                return await super().async_execute_cell(cell, cell_index, *args, **kwargs)
+            self._last = time.perf_counter()
+            try:
+                return await super().async_execute_cell(cell, cell_index, *args, **kwargs)
+            finally:
+                self._mark(cell_index)
+
+        def output(self, outs: list, msg: dict, display_id: str | None, cell_index: int) -> Any:
+            self._mark(cell_index)
+            return super().output(outs, msg, display_id, cell_index)
+
+        def _mark(self, cell_index: int) -> None:
+            now = time.perf_counter()
+            if self._last is not None:
+                wait = now - self._last
+                self.silences[cell_index] = max(self.silences.get(cell_index, 0.0), wait)
+            self._last = now
+
+    return SilenceClient
+
+
+def longest_silence(silences: dict[int, float]) -> dict[str, Any]:
+    """The longest stretch without output and its cell (numbered as Jupyter shows them).
+
+    >>> longest_silence({0: 0.2, 4: 31.46, 7: 3.0})
+    {'longest_silence_s': 31.5, 'longest_silence_cell': 5}
+    >>> longest_silence({})
+    {}
+    """
+    if not silences:
+        return {}
+    index = max(silences, key=silences.get)
+    return {"longest_silence_s": round(silences[index], 1), "longest_silence_cell": index + 1}
+
+
+def execute(path: Path, env: dict[str, str], timeout: int = 1800,
+            silences: dict[int, float] | None = None) -> tuple[Any, str]:
+    """Execute one notebook with nbclient; return the executed notebook and a status string.
+
+    With ``silences`` (a dict), fill it with each code cell's longest stretch without output
+    in seconds, by cell index (from 0, counting every cell).
+    """
+    import nbformat
     from nbclient.exceptions import CellExecutionError
 
     nb = nbformat.read(str(path), as_version=4)
@@ -78,9 +139,10 @@ def execute(path: Path, env: dict[str, str], timeout: int = 1800) -> tuple[Any, 
     # Short, private directory: a Unix socket path must stay under about 100 characters.
     sockets = tempfile.TemporaryDirectory(prefix="course-kernel-")
     try:
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                                config=kernel_config(Path(sockets.name)),
-                                resources={"metadata": {"path": str(path.parent)}})
+        client = _silence_client()(nb, timeout=timeout, kernel_name="python3",
+                                   config=kernel_config(Path(sockets.name)),
+                                   resources={"metadata": {"path": str(path.parent)}})
+        client.silences = silences if silences is not None else {}
         client.execute()
         status = "ok"
     except CellExecutionError as err:
@@ -114,8 +176,8 @@ def run_all(paths: list[Path], fast: bool = False) -> dict[str, Any]:
         for path in bar:
             name = str(path.relative_to(ROOT))
             bar.set_postfix_str(name)
-            start = time.perf_counter()
-            nb, status = execute(path, env)
+            start, silences = time.perf_counter(), {}
+            nb, status = execute(path, env, silences=silences)
             wall = time.perf_counter() - start
             target = executed_path(path)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -126,8 +188,13 @@ def run_all(paths: list[Path], fast: bool = False) -> dict[str, Any]:
             part = Path(parts) / (name.replace("/", "__").replace(".ipynb", ".json"))
             if part.exists():
                 published.append(json.loads(part.read_text()))
-            facts[name] = {"status": status, "wall_time_s": round(wall, 1), "published": published}
+            facts[name] = {"status": status, "wall_time_s": round(wall, 1), "published": published,
+                           **longest_silence(silences)}
             tqdm.write(f"{name}: {status} in {wall:.0f} s")
+            quiet = facts[name].get("longest_silence_s", 0)
+            if quiet > SILENCE_LIMIT_S:
+                tqdm.write(f"  cell {facts[name]['longest_silence_cell']} ran {quiet:.0f} s without "
+                           f"output (over {SILENCE_LIMIT_S:g} s): let it show progress")
     return facts
 
 
