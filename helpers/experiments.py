@@ -19,7 +19,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from helpers.validation import CourseInputError, as_float_array, check_positive_int
+from helpers.validation import (
+    CourseInputError,
+    as_float_array,
+    check_keras_model,
+    check_positive_int,
+)
 
 import keras
 import numpy as np
@@ -185,8 +190,7 @@ class StepTrainer:
     def __init__(self, model: Any, optimizer: Any, loss: Any = "mse") -> None:
         import tensorflow as tf
 
-        if not isinstance(model, keras.Model):
-            raise CourseInputError(f"model must be a Keras model, got {type(model).__name__}.")
+        check_keras_model(model)
         self.model, self.optimizer = model, optimizer
         self.loss = keras.losses.get(loss)
         optimizer.build(model.trainable_variables)  # the optimiser's state, created up front

@@ -23,6 +23,7 @@ from helpers.validation import (
     CourseInputError,
     as_float_array,
     check_index,
+    check_keras_model,
     check_no_nans,
     check_positive_int,
     check_regular,
@@ -190,13 +191,7 @@ def predictor(model: Any) -> Callable[[Any], np.ndarray]:
     """
     from helpers.mode import compiled_graphs
 
-    import keras
-
-    if not isinstance(model, keras.Model):
-        raise CourseInputError(
-            f"predictor() needs a Keras model, got {type(model).__name__}. Pass the model "
-            "itself (for example keras.Sequential([...])), not its output or its weights."
-        )
+    check_keras_model(model)
 
     def predict(batch: Any) -> np.ndarray:
         with compiled_graphs():

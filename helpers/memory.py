@@ -28,7 +28,12 @@ from __future__ import annotations
 from typing import Any
 
 from helpers.training import EpochTimer
-from helpers.validation import CourseInputError, as_float_array, check_positive_int
+from helpers.validation import (
+    CourseInputError,
+    as_float_array,
+    check_keras_model,
+    check_positive_int,
+)
 
 import keras
 import numpy as np
@@ -235,11 +240,7 @@ def snapshot(model: Any) -> keras.Model:
     >>> float(copy.layers[-1].bias.numpy()[0])  # ... the snapshot keeps its weights
     0.0
     """
-    if not isinstance(model, keras.Model):
-        raise CourseInputError(
-            f"snapshot copies a Keras model (keras.Sequential or keras.Model); got "
-            f"{type(model).__name__}."
-        )
+    check_keras_model(model)
     if not getattr(model, "built", False):
         raise CourseInputError(
             "the model has not been built yet, so it has no weights to copy: give it a "

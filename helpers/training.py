@@ -35,6 +35,7 @@ from helpers.validation import (
     CourseInputError,
     as_float_array,
     check_bool,
+    check_keras_model,
     check_no_nans,
     check_positive_int,
 )
@@ -411,11 +412,7 @@ def fit(
             targets the model's output would be broadcast against, ``patience``
             without validation data, or an uncompiled model.
     """
-    if not isinstance(model, keras.Model):
-        raise CourseInputError(
-            f"model must be a Keras model (keras.Sequential or keras.Model), got "
-            f"{type(model).__name__}."
-        )
+    check_keras_model(model)
     if not getattr(model, "compiled", False):
         raise CourseInputError(
             "The model is not compiled. Call model.compile(optimizer='adam', loss='mse') "

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["CourseInputError", "as_float_array", "check_bool", "check_index", "check_no_nans",
-           "check_positive_int", "check_regular"]
+__all__ = ["CourseInputError", "as_float_array", "check_bool", "check_index", "check_keras_model",
+           "check_no_nans", "check_positive_int", "check_regular"]
 
 
 class CourseInputError(ValueError):
@@ -296,6 +296,26 @@ def check_positive_int(value: Any, name: str, minimum: int = 1) -> int:
     if value < minimum:
         raise CourseInputError(f"{name} must be >= {minimum}, got {value}.")
     return int(value)
+
+
+def check_keras_model(model: Any, name: str = "model") -> None:
+    """Raise unless ``model`` is a Keras model (``keras.Sequential`` or ``keras.Model``).
+
+    Not used in a notebook; the helpers that take a model (``fit``, ``snapshot``,
+    ``predictor``, ``StepTrainer``) check it with this, so a wrong argument gets one clear
+    message instead of a traceback from inside Keras.
+
+    >>> check_keras_model([0.5, 0.2])
+    Traceback (most recent call last):
+    helpers.validation.CourseInputError: model must be a Keras model (keras.Sequential or keras.Model), got list. Pass the model itself, not its output or its weights.
+    """
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise CourseInputError(
+            f"{name} must be a Keras model (keras.Sequential or keras.Model), got "
+            f"{type(model).__name__}. Pass the model itself, not its output or its weights."
+        )
 
 
 def check_bool(value: Any, name: str) -> bool:
